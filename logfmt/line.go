@@ -1,0 +1,90 @@
+package logfmt
+
+import (
+	"encoding/hex"
+	"io"
+	"log/slog"
+
+	"github.com/spanlog/spanlog/storage"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// writeLine writes the pairs in b, each of which starts with a space, as
+// one line with a single Write.
+func writeLine(w io.Writer, b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	b = append(b, '\n')
+	_, err := w.Write(b[1:])
+	return err
+}
+
+// appendSpanContext appends span= and trace_id= for a span with a valid
+// span context, then the span's stored fields. Nothing is appended outside a
+// span.
+func appendSpanContext(b []byte, span trace.Span, rep func([]string, slog.Attr) slog.Attr) []byte {
+	sc := span.SpanContext()
+	if !sc.IsValid() {
+		return b
+	}
+	b = appendIDs(b, sc)
+	return appendFields(b, storage.SpanFields(span), rep)
+}
+
+// appendIDs appends " span=<16 hex> trace_id=<32 hex>".
+func appendIDs(b []byte, sc trace.SpanContext) []byte {
+	b = appendSpanID(b, " span=", sc.SpanID())
+	b = append(b, " trace_id="...)
+	tid := sc.TraceID()
+	return hex.AppendEncode(b, tid[:])
+}
+
+func appendSpanID(b []byte, key string, id trace.SpanID) []byte {
+	b = append(b, key...)
+	return hex.AppendEncode(b, id[:])
+}
+
+// appendFields appends stored fields in their order, leaving out latency_ms,
+// which span lines print in a fixed place of their own. With rep set, each
+// field goes through it as a slog.Attr with no groups.
+func appendFields(b []byte, fields []attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr) []byte {
+	for _, kv := range fields {
+		if kv.Key == storage.LatencyKey {
+			continue
+		}
+		if rep != nil {
+			b = appendReplacedField(b, kv, rep)
+			continue
+		}
+		b = append(b, ' ')
+		b = appendKey(b, string(kv.Key))
+		b = append(b, '=')
+		b = appendAttributeValue(b, kv.Value)
+	}
+	return b
+}
+
+func appendReplacedField(b []byte, kv attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr) []byte {
+	h := Handler{opts: HandlerOptions{ReplaceAttr: rep}}
+	return h.appendAttr(b, "", nil, slogAttr(kv))
+}
+
+// slogAttr converts an OpenTelemetry attribute to the slog.Attr of the same
+// key and value; slices and other kinds become their Emit text.
+func slogAttr(kv attribute.KeyValue) slog.Attr {
+	k := string(kv.Key)
+	switch kv.Value.Type() {
+	case attribute.BOOL:
+		return slog.Bool(k, kv.Value.AsBool())
+	case attribute.INT64:
+		return slog.Int64(k, kv.Value.AsInt64())
+	case attribute.FLOAT64:
+		return slog.Float64(k, kv.Value.AsFloat64())
+	case attribute.STRING:
+		return slog.String(k, kv.Value.AsString())
+	default:
+		return slog.String(k, kv.Value.Emit())
+	}
+}

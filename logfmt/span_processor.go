@@ -1,0 +1,209 @@
+package logfmt
+
+import (
+	"context"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/spanlog/spanlog/storage"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// SpanProcessor prints a line when a span starts and when it ends:
+//
+//	level=INFO span_name=<name> span=<id> parent_span=<id> span_event=new_span timestamp=<start> trace_id=<id> <stored fields>
+//	level=INFO span_name=<name> span=<id> parent_span=<id> span_event=close_span timestamp=<end> trace_id=<id> latency_ms=<ms> <stored fields>
+//
+// parent_span is absent on root spans. A span with links adds
+// links=<trace_id>-<span_id>,... after trace_id. The span's events print as
+// event lines when it ends, before its close line. The close line takes
+// latency_ms from the storage processor before it in the chain, or works it
+// out the same way when there is none.
+//
+// It forwards every call to next. Its methods are safe for concurrent use;
+// OnStart and OnEnd block while the writer does.
+type SpanProcessor struct {
+	out      *SyncWriter
+	next     sdktrace.SpanProcessor
+	lines    Lines
+	minLevel slog.Leveler
+	keep     func(sdktrace.ReadOnlySpan) bool
+
+	shutdown atomic.Bool
+	failing  atomic.Bool // a write failed and no write has succeeded since
+}
+
+var _ sdktrace.SpanProcessor = (*SpanProcessor)(nil)
+
+// NewSpanProcessor returns a SpanProcessor writing to w and forwarding to
+// next, which may be nil. w is wrapped in a SyncWriter unless it already is
+// one.
+func NewSpanProcessor(w io.Writer, next sdktrace.SpanProcessor, opts ...SpanOption) *SpanProcessor {
+	p := &SpanProcessor{out: NewSyncWriter(w), next: next, lines: AllLines}
+	for _, opt := range opts {
+		opt(p)
+	}
+	return p
+}
+
+// OnStart prints the new_span line, then calls next.
+func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
+	if p.shutdown.Load() {
+		return
+	}
+	if p.lines&NewSpanLines != 0 && p.enabled(slog.LevelInfo) && p.kept(s) {
+		p.printSpanLine(s, "new_span", slog.LevelInfo, s.StartTime())
+	}
+	if p.next != nil {
+		p.next.OnStart(parent, s)
+	}
+}
+
+// OnEnd prints the span's event lines and its close_span line, then calls
+// next.
+func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
+	if p.shutdown.Load() {
+		return
+	}
+	if p.lines&(EventLines|CloseSpanLines) != 0 && p.kept(s) {
+		if p.lines&EventLines != 0 {
+			p.printEvents(s)
+		}
+		level := slog.LevelInfo
+		if s.Status().Code == codes.Error {
+			level = slog.LevelError
+		}
+		if p.lines&CloseSpanLines != 0 && p.enabled(level) {
+			p.printSpanLine(s, "close_span", level, s.EndTime())
+		}
+	}
+	if p.next != nil {
+		p.next.OnEnd(s)
+	}
+}
+
+// ForceFlush forwards to next; lines are written as they happen.
+func (p *SpanProcessor) ForceFlush(ctx context.Context) error {
+	if p.shutdown.Load() || p.next == nil {
+		return nil
+	}
+	return p.next.ForceFlush(ctx)
+}
+
+// Shutdown stops printing and shuts next down. Only the first call does
+// anything; after it, every method is a no-op.
+func (p *SpanProcessor) Shutdown(ctx context.Context) error {
+	if !p.shutdown.CompareAndSwap(false, true) || p.next == nil {
+		return nil
+	}
+	return p.next.Shutdown(ctx)
+}
+
+func (p *SpanProcessor) enabled(level slog.Level) bool {
+	min := slog.LevelInfo
+	if p.minLevel != nil {
+		min = p.minLevel.Level()
+	}
+	return level >= min
+}
+
+func (p *SpanProcessor) kept(s sdktrace.ReadOnlySpan) bool {
+	return p.keep == nil || p.keep(s)
+}
+
+func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, level slog.Level, t time.Time) {
+	bp := getBuffer()
+	defer putBuffer(bp)
+	b := append(*bp, " level="...)
+	b = append(b, level.String()...)
+	b = append(b, " span_name="...)
+	b = appendString(b, s.Name())
+	sc := s.SpanContext()
+	b = appendSpanID(b, " span=", sc.SpanID())
+	if parent := s.Parent(); parent.IsValid() {
+		b = appendSpanID(b, " parent_span=", parent.SpanID())
+	}
+	b = append(b, " span_event="...)
+	b = append(b, event...)
+	b = append(b, " timestamp="...)
+	b = appendTime(b, t)
+	b = append(b, " trace_id="...)
+	tid := sc.TraceID()
+	b = hex.AppendEncode(b, tid[:])
+	if event == "close_span" {
+		b = append(b, " latency_ms="...)
+		b = appendMillis(b, latencyMillis(s))
+	}
+	b = appendLinks(b, s.Links())
+	b = appendFields(b, s.Attributes(), nil)
+	*bp = b
+	p.write(b)
+}
+
+// printEvents prints the span's events as event lines of that span.
+func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
+	for _, ev := range s.Events() {
+		level := slog.LevelInfo
+		if ev.Name == "exception" {
+			level = slog.LevelError
+		}
+		if !p.enabled(level) {
+			continue
+		}
+		bp := getBuffer()
+		b := append(*bp, " level="...)
+		b = append(b, level.String()...)
+		b = append(b, " msg="...)
+		b = appendString(b, ev.Name)
+		b = appendFields(b, ev.Attributes, nil)
+		b = appendIDs(b, s.SpanContext())
+		b = appendFields(b, s.Attributes(), nil)
+		b = append(b, " timestamp="...)
+		b = appendTime(b, ev.Time)
+		*bp = b
+		p.write(b)
+		putBuffer(bp)
+	}
+}
+
+func appendLinks(b []byte, links []sdktrace.Link) []byte {
+	for i, l := range links {
+		if i == 0 {
+			b = append(b, " links="...)
+		} else {
+			b = append(b, ',')
+		}
+		tid, sid := l.SpanContext.TraceID(), l.SpanContext.SpanID()
+		b = hex.AppendEncode(b, tid[:])
+		b = append(b, '-')
+		b = hex.AppendEncode(b, sid[:])
+	}
+	return b
+}
+
+func latencyMillis(s sdktrace.ReadOnlySpan) float64 {
+	if ms, ok := storage.Latency(s); ok {
+		return ms
+	}
+	return storage.LatencyMillis(s.StartTime(), s.EndTime())
+}
+
+// write writes one line. A failing writer is reported through otel.Handle
+// once, and again only after a write has succeeded in between, so a broken
+// writer does not flood the error handler.
+func (p *SpanProcessor) write(b []byte) {
+	if err := writeLine(p.out, b); err != nil {
+		if !p.failing.Swap(true) {
+			otel.Handle(err)
+		}
+		return
+	}
+	if p.failing.Load() {
+		p.failing.Store(false)
+	}
+}

@@ -1,0 +1,81 @@
+package spanlog
+
+import (
+	"io"
+	"log/slog"
+
+	"github.com/spanlog/spanlog/logfmt"
+	"github.com/spanlog/spanlog/storage"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	writer       io.Writer
+	level        slog.Leveler
+	addSource    bool
+	serviceName  string
+	exporters    []sdktrace.SpanExporter
+	processors   []sdktrace.SpanProcessor
+	idGenerator  sdktrace.IDGenerator
+	sampler      sdktrace.Sampler
+	storageOpts  []storage.Option
+	spanLineOpts []logfmt.SpanOption
+	handlerOpts  logfmt.HandlerOptions
+}
+
+// WithWriter sets where lines go; the default is os.Stdout.
+func WithWriter(w io.Writer) Option { return func(c *config) { c.writer = w } }
+
+// WithLevel sets the minimum level of log records and span lines; the
+// default is slog.LevelInfo.
+func WithLevel(l slog.Leveler) Option { return func(c *config) { c.level = l } }
+
+// WithSource turns target= and location= on log lines on or off (off by
+// default).
+func WithSource(on bool) Option { return func(c *config) { c.addSource = on } }
+
+// WithServiceName sets the service.name resource attribute. Without it, the
+// name comes from OTEL_SERVICE_NAME, or the SDK's default.
+func WithServiceName(name string) Option { return func(c *config) { c.serviceName = name } }
+
+// WithSpanExporter adds an exporter at the end of the chain, behind a batch
+// span processor. Shutdown flushes it.
+func WithSpanExporter(exp sdktrace.SpanExporter) Option {
+	return func(c *config) { c.exporters = append(c.exporters, exp) }
+}
+
+// WithSpanProcessor adds a processor at the end of the chain, after the
+// span lines; it sees latency_ms and inherited fields.
+func WithSpanProcessor(sp sdktrace.SpanProcessor) Option {
+	return func(c *config) { c.processors = append(c.processors, sp) }
+}
+
+// WithIDGenerator sets the tracer provider's ID generator, for example
+// logfmttest.NewIDGenerator() in golden tests.
+func WithIDGenerator(g sdktrace.IDGenerator) Option {
+	return func(c *config) { c.idGenerator = g }
+}
+
+// WithSampler sets the tracer provider's sampler; the default is the SDK's,
+// parent-based always-on.
+func WithSampler(s sdktrace.Sampler) Option { return func(c *config) { c.sampler = s } }
+
+// WithStorageOptions passes options to the storage processor.
+func WithStorageOptions(opts ...storage.Option) Option {
+	return func(c *config) { c.storageOpts = append(c.storageOpts, opts...) }
+}
+
+// WithSpanLineOptions passes options to the span line printer. The level
+// set with WithLevel applies unless one of these sets another.
+func WithSpanLineOptions(opts ...logfmt.SpanOption) Option {
+	return func(c *config) { c.spanLineOpts = append(c.spanLineOpts, opts...) }
+}
+
+// WithHandlerOptions sets the slog handler's options. WithLevel and
+// WithSource, when given, override opts' Level and AddSource.
+func WithHandlerOptions(opts logfmt.HandlerOptions) Option {
+	return func(c *config) { c.handlerOpts = opts }
+}

@@ -1,0 +1,57 @@
+package storage
+
+import (
+	"math"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// LatencyMillis returns end minus start in milliseconds, rounded to the
+// microsecond. An end before start (possible with explicit timestamps)
+// gives 0, never a negative latency.
+func LatencyMillis(start, end time.Time) float64 {
+	d := end.Sub(start)
+	if d < 0 {
+		return 0
+	}
+	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
+}
+
+// Latency returns the latency_ms attribute of an ended span, as storage
+// added it, and whether there was one.
+func Latency(s sdktrace.ReadOnlySpan) (float64, bool) {
+	attrs := s.Attributes()
+	// Storage appends latency_ms last; look there first.
+	for i := len(attrs) - 1; i >= 0; i-- {
+		if attrs[i].Key == LatencyKey && attrs[i].Value.Type() == attribute.FLOAT64 {
+			return attrs[i].Value.AsFloat64(), true
+		}
+	}
+	return 0, false
+}
+
+// endedSpan is an ended span whose attributes carry latency_ms.
+type endedSpan struct {
+	sdktrace.ReadOnlySpan
+	attrs []attribute.KeyValue
+}
+
+// Attributes returns the span's attributes with latency_ms last. The slice
+// is shared by every reader and must not be modified.
+func (s *endedSpan) Attributes() []attribute.KeyValue { return s.attrs }
+
+// withLatency wraps s so its attributes end with latency_ms. A latency_ms
+// the span already had is replaced, keeping one value per key.
+func withLatency(s sdktrace.ReadOnlySpan) sdktrace.ReadOnlySpan {
+	latency := attribute.Float64(LatencyKey, LatencyMillis(s.StartTime(), s.EndTime()))
+	orig := s.Attributes()
+	attrs := make([]attribute.KeyValue, 0, len(orig)+1)
+	for _, kv := range orig {
+		if kv.Key != LatencyKey {
+			attrs = append(attrs, kv)
+		}
+	}
+	return &endedSpan{ReadOnlySpan: s, attrs: append(attrs, latency)}
+}

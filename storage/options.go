@@ -1,0 +1,31 @@
+package storage
+
+// Option configures a Processor.
+type Option func(*Processor)
+
+// WithInheritFilter limits inheritance to the parent fields whose key keep
+// accepts. Per-span keys (see IsPerSpanKey) are never inherited, whatever
+// keep says. By default every other field is inherited.
+func WithInheritFilter(keep func(key string) bool) Option {
+	return func(p *Processor) { p.inherit = keep }
+}
+
+// WithBaggageFilter limits the baggage members that become fields to those
+// whose key keep accepts. By default every member does. Passing a func that
+// returns false turns baggage copying off.
+func WithBaggageFilter(keep func(key string) bool) Option {
+	return func(p *Processor) { p.baggage = keep }
+}
+
+// OnlyKeys returns a filter accepting exactly the given keys, for
+// WithInheritFilter and WithBaggageFilter.
+func OnlyKeys(keys ...string) func(key string) bool {
+	set := make(map[string]struct{}, len(keys))
+	for _, k := range keys {
+		set[k] = struct{}{}
+	}
+	return func(key string) bool {
+		_, ok := set[key]
+		return ok
+	}
+}

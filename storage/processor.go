@@ -1,0 +1,134 @@
+package storage
+
+import (
+	"context"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/baggage"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Processor is the storage span processor. It keeps no per-span state: the
+// fields live on the SDK spans themselves. Its methods are safe for
+// concurrent use.
+type Processor struct {
+	next     sdktrace.SpanProcessor
+	inherit  func(key string) bool
+	baggage  func(key string) bool
+	shutdown atomic.Bool
+}
+
+var _ sdktrace.SpanProcessor = (*Processor)(nil)
+
+// New returns a storage processor that forwards every call to next, which
+// may be nil to end the chain.
+func New(next sdktrace.SpanProcessor, opts ...Option) *Processor {
+	p := &Processor{next: next}
+	for _, opt := range opts {
+		opt(p)
+	}
+	return p
+}
+
+// OnStart gives s the fields of its parent and the baggage of parent, then
+// calls next. The span's own start attributes win over inherited fields,
+// and baggage wins over the parent's fields. Fields come only from a local
+// SDK span that is s's parent; a remote parent, or the span left in ctx
+// under trace.WithNewRoot, gives baggage only. The SDK's span limits apply
+// to inherited fields as to any other attribute.
+func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
+	if p.shutdown.Load() {
+		return
+	}
+	if parent != nil {
+		if fields := p.inheritable(parent, s); len(fields) > 0 {
+			s.SetAttributes(withoutOwnKeys(fields, s.Attributes())...)
+		}
+	}
+	if p.next != nil {
+		p.next.OnStart(parent, s)
+	}
+}
+
+// inheritable returns the parent's inheritable fields followed by the
+// baggage members that become fields, one value per key.
+func (p *Processor) inheritable(parent context.Context, s sdktrace.ReadWriteSpan) []attribute.KeyValue {
+	var fields []attribute.KeyValue
+	ps := trace.SpanFromContext(parent)
+	if psc := ps.SpanContext(); psc.IsValid() && !psc.IsRemote() && psc.SpanID() == s.Parent().SpanID() {
+		for _, kv := range SpanFields(ps) {
+			k := string(kv.Key)
+			if !IsPerSpanKey(k) && (p.inherit == nil || p.inherit(k)) {
+				fields = append(fields, kv)
+			}
+		}
+	}
+	for _, m := range baggage.FromContext(parent).Members() {
+		if p.baggage != nil && !p.baggage(m.Key()) {
+			continue
+		}
+		fields = setField(fields, attribute.String(m.Key(), m.Value()))
+	}
+	return fields
+}
+
+// setField replaces the value of kv's key in fields, or appends kv.
+func setField(fields []attribute.KeyValue, kv attribute.KeyValue) []attribute.KeyValue {
+	for i := range fields {
+		if fields[i].Key == kv.Key {
+			fields[i] = kv
+			return fields
+		}
+	}
+	return append(fields, kv)
+}
+
+// withoutOwnKeys removes from fields, in place, the keys the span already has.
+func withoutOwnKeys(fields, own []attribute.KeyValue) []attribute.KeyValue {
+	if len(own) == 0 {
+		return fields
+	}
+	kept := fields[:0]
+	for _, kv := range fields {
+		if !hasKey(own, kv.Key) {
+			kept = append(kept, kv)
+		}
+	}
+	return kept
+}
+
+func hasKey(attrs []attribute.KeyValue, k attribute.Key) bool {
+	for _, kv := range attrs {
+		if kv.Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+// OnEnd hands next the ended span with latency_ms added to its attributes.
+func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
+	if p.shutdown.Load() || p.next == nil {
+		return
+	}
+	p.next.OnEnd(withLatency(s))
+}
+
+// ForceFlush forwards to next.
+func (p *Processor) ForceFlush(ctx context.Context) error {
+	if p.shutdown.Load() || p.next == nil {
+		return nil
+	}
+	return p.next.ForceFlush(ctx)
+}
+
+// Shutdown stops the processor and shuts next down. Only the first call
+// does anything; after it, every method is a no-op.
+func (p *Processor) Shutdown(ctx context.Context) error {
+	if !p.shutdown.CompareAndSwap(false, true) || p.next == nil {
+		return nil
+	}
+	return p.next.Shutdown(ctx)
+}
