@@ -153,7 +153,7 @@ func (h *Handler) appendTimestamp(b []byte, r slog.Record) []byte {
 	a := slog.Time(slog.TimeKey, r.Time)
 	if rep := h.opts.ReplaceAttr; rep != nil {
 		a = rep(nil, a)
-		a.Value = a.Value.Resolve()
+		a.Value = resolve(a.Value)
 	}
 	if a.Key == slog.TimeKey {
 		a.Key = timestampKey
@@ -166,7 +166,7 @@ func (h *Handler) appendSource(b []byte, pc uintptr) []byte {
 	src := &slog.Source{Function: frame.Function, File: frame.File, Line: frame.Line}
 	if rep := h.opts.ReplaceAttr; rep != nil {
 		a := rep(nil, slog.Any(slog.SourceKey, src))
-		a.Value = a.Value.Resolve()
+		a.Value = resolve(a.Value)
 		s, ok := a.Value.Any().(*slog.Source)
 		if a.Key != slog.SourceKey || !ok {
 			return h.appendResolved(b, "", nil, a)
@@ -183,10 +183,10 @@ func (h *Handler) appendSource(b []byte, pc uintptr) []byte {
 // group, and appends it under prefix. Groups flatten into dotted keys;
 // empty attrs and empty groups print nothing, as slog specifies.
 func (h *Handler) appendAttr(b []byte, prefix string, groups []string, a slog.Attr) []byte {
-	a.Value = a.Value.Resolve()
+	a.Value = resolve(a.Value)
 	if rep := h.opts.ReplaceAttr; rep != nil && a.Value.Kind() != slog.KindGroup {
 		a = rep(groups, a)
-		a.Value = a.Value.Resolve()
+		a.Value = resolve(a.Value)
 	}
 	return h.appendResolved(b, prefix, groups, a)
 }

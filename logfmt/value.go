@@ -64,3 +64,30 @@ func anyText(v any) (s string) {
 		return fmt.Sprintf("%+v", x)
 	}
 }
+
+// maxLogValuerDepth bounds a chain of LogValuers, as slog does.
+const maxLogValuerDepth = 100
+
+// resolve is slog.Value.Resolve with spanlog's panic marker: a LogValue
+// that panics resolves to "!PANIC: <panic value>" instead of a stack dump.
+func resolve(v slog.Value) slog.Value {
+	if v.Kind() != slog.KindLogValuer {
+		return v
+	}
+	return resolveLogValuer(v)
+}
+
+func resolveLogValuer(v slog.Value) (rv slog.Value) {
+	defer func() {
+		if p := recover(); p != nil {
+			rv = slog.StringValue(fmt.Sprintf("!PANIC: %v", p))
+		}
+	}()
+	for range maxLogValuerDepth {
+		if v.Kind() != slog.KindLogValuer {
+			return v
+		}
+		v = v.LogValuer().LogValue()
+	}
+	return slog.StringValue("!ERROR: LogValue chain too deep")
+}
