@@ -141,3 +141,9 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 	})
 	return p.shutdownErr
 }
+
+// ForceFlush exports every ended span still held by a batching exporter,
+// returning when done or when ctx is done.
+func (p *Pipeline) ForceFlush(ctx context.Context) error {
+	return p.tracerProvider.ForceFlush(ctx)
+}
