@@ -1,0 +1,17 @@
+// Package logfmt prints spans and log records as logfmt lines: a
+// slog.Handler for records and a span processor for span lifecycle lines,
+// both built on one encoder so they escape alike and, sharing a SyncWriter,
+// never interleave within a line.
+//
+// Every line is one logfmt record ending in a newline, written with a
+// single Write, that github.com/go-logfmt/logfmt decodes. Values are quoted
+// only when needed; quotes, backslashes and every non-printing rune are
+// escaped (\n, \r, \t, \", \\ or \uXXXX), and invalid UTF-8 becomes U+FFFD,
+// so no input can split a line or send control sequences to a terminal.
+// Keys are never quoted: a rune a decoder would stop at, or a non-printing
+// one, is written \uXXXX and a backslash \\, which keeps distinct keys
+// distinct; an empty key prints as !BADKEY.
+//
+// Calls that write (Handler.Handle, SpanProcessor.OnStart and OnEnd) block
+// while the underlying writer does.
+package logfmt
