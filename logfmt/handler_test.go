@@ -351,3 +351,36 @@ func stripTimestamps(s string) string {
 	}
 	return strings.Join(out, "")
 }
+
+type credentials struct{ user, password string }
+
+func (c credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("user", c.user), slog.String("password", c.password))
+}
+
+// A LogValuer that resolves to a group must not slip its leaves past
+// ReplaceAttr (golang/go#62731): each leaf is replaced with its group path.
+func TestReplaceAttrSeesLeavesOfResolvedGroups(t *testing.T) {
+	var buf bytes.Buffer
+	var paths []string
+	h := NewHandler(&buf, &HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey || a.Key == slog.LevelKey || a.Key == slog.MessageKey {
+			return a
+		}
+		paths = append(paths, strings.Join(append(groups, a.Key), "."))
+		if a.Key == "password" {
+			a.Value = slog.StringValue("REDACTED")
+		}
+		return a
+	}})
+	slog.New(h).WithGroup("req").Info("login", "creds", credentials{"ann", "hunter2"})
+	if strings.Contains(buf.String(), "hunter2") {
+		t.Errorf("password leaked: %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "req.creds.user=ann req.creds.password=REDACTED") {
+		t.Errorf("got %s", buf.String())
+	}
+	if strings.Join(paths, " ") != "req.creds.user req.creds.password" {
+		t.Errorf("ReplaceAttr saw %v", paths)
+	}
+}
