@@ -1,0 +1,164 @@
+package metricsproc
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+
+	"github.com/spanlog/spanlog/storage"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ScopeName is the instrumentation scope of the instruments a Processor
+// creates.
+const ScopeName = "github.com/spanlog/spanlog/metricsproc"
+
+// Label keys every metric carries.
+const (
+	SpanNameLabel = "span_name"
+	ResultLabel   = "result"
+)
+
+// Processor derives metrics from ended spans that carry metric_name. It
+// keeps no per-span state. Its methods are safe for concurrent use.
+type Processor struct {
+	next        sdktrace.SpanProcessor
+	prefix      string
+	fieldLabels []string
+	buckets     []float64
+	maxNames    int
+	cache       instrumentCache
+	shutdown    atomic.Bool
+}
+
+var _ sdktrace.SpanProcessor = (*Processor)(nil)
+
+// New returns a Processor creating its instruments from mp and forwarding
+// every call to next, which may be nil. The caller owns mp and shuts it
+// down.
+func New(next sdktrace.SpanProcessor, mp metric.MeterProvider, opts ...Option) *Processor {
+	p := &Processor{next: next, buckets: DefaultBuckets, maxNames: DefaultMaxMetricNames}
+	for _, opt := range opts {
+		opt(p)
+	}
+	p.cache = instrumentCache{
+		meter:    mp.Meter(ScopeName),
+		buckets:  p.buckets,
+		maxNames: p.maxNames,
+	}
+	return p
+}
+
+// OnStart calls next.
+func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
+	if !p.shutdown.Load() && p.next != nil {
+		p.next.OnStart(parent, s)
+	}
+}
+
+// OnEnd records the span's metrics, whatever any log level says, then
+// calls next.
+func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
+	if p.shutdown.Load() {
+		return
+	}
+	p.record(s)
+	if p.next != nil {
+		p.next.OnEnd(s)
+	}
+}
+
+func (p *Processor) record(s sdktrace.ReadOnlySpan) {
+	attrs := s.Attributes()
+	name := metricName(attrs)
+	if name == "" {
+		return
+	}
+	inst := p.cache.get(name)
+	if inst == nil {
+		return
+	}
+	set := attribute.NewSet(p.labels(s, attrs)...)
+	// The span's context makes the measurement's exemplar point at it.
+	ctx := trace.ContextWithSpanContext(context.Background(), s.SpanContext())
+	opt := metric.WithAttributeSet(set)
+	inst.total.Add(ctx, 1, opt)
+	inst.duration.Record(ctx, durationSeconds(s), opt)
+}
+
+// metricName returns the span's metric_name, or "" when it has none.
+func metricName(attrs []attribute.KeyValue) string {
+	for _, kv := range attrs {
+		if kv.Key == storage.MetricNameKey {
+			return kv.Value.Emit()
+		}
+	}
+	return ""
+}
+
+// labels returns the metric labels of a span: metric_label_* fields, the
+// configured field labels, span_name and result.
+func (p *Processor) labels(s sdktrace.ReadOnlySpan, attrs []attribute.KeyValue) []attribute.KeyValue {
+	labels := make([]attribute.KeyValue, 0, 4+len(p.fieldLabels))
+	for _, kv := range attrs {
+		k := string(kv.Key)
+		if label, ok := strings.CutPrefix(k, storage.MetricLabelPrefix); ok && label != "" {
+			labels = append(labels, attribute.KeyValue{Key: attribute.Key(label), Value: kv.Value})
+			continue
+		}
+		for _, want := range p.fieldLabels {
+			if k == want {
+				labels = append(labels, kv)
+			}
+		}
+	}
+	return append(labels,
+		attribute.String(SpanNameLabel, strings.TrimPrefix(s.Name(), p.prefix)),
+		attribute.String(ResultLabel, result(s)))
+}
+
+// result is "error" for a span whose status is Error or that recorded an
+// exception, and "ok" otherwise.
+func result(s sdktrace.ReadOnlySpan) string {
+	if s.Status().Code == codes.Error {
+		return "error"
+	}
+	for _, ev := range s.Events() {
+		if ev.Name == "exception" {
+			return "error"
+		}
+	}
+	return "ok"
+}
+
+// durationSeconds is the span's latency_ms over 1000: exactly what the
+// storage processor printed, or the same computation when it is absent.
+func durationSeconds(s sdktrace.ReadOnlySpan) float64 {
+	ms, ok := storage.Latency(s)
+	if !ok {
+		ms = storage.LatencyMillis(s.StartTime(), s.EndTime())
+	}
+	return ms / 1000
+}
+
+// ForceFlush forwards to next. Metrics are flushed by their MeterProvider.
+func (p *Processor) ForceFlush(ctx context.Context) error {
+	if p.shutdown.Load() || p.next == nil {
+		return nil
+	}
+	return p.next.ForceFlush(ctx)
+}
+
+// Shutdown stops recording and shuts next down. Only the first call does
+// anything; after it, every method is a no-op. The MeterProvider is left
+// to its owner.
+func (p *Processor) Shutdown(ctx context.Context) error {
+	if !p.shutdown.CompareAndSwap(false, true) || p.next == nil {
+		return nil
+	}
+	return p.next.Shutdown(ctx)
+}
