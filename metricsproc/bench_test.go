@@ -18,8 +18,8 @@ type noopProcessor struct{}
 
 func (noopProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 func (noopProcessor) OnEnd(sdktrace.ReadOnlySpan)                     {}
-func (noopProcessor) ForceFlush(context.Context) error               { return nil }
-func (noopProcessor) Shutdown(context.Context) error                 { return nil }
+func (noopProcessor) ForceFlush(context.Context) error                { return nil }
+func (noopProcessor) Shutdown(context.Context) error                  { return nil }
 
 // BenchmarkSpanStartEnd runs a metric span (under a parent with fields to
 // inherit) through storage+metricsproc beside the bare SDK with a no-op
