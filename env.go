@@ -6,36 +6,60 @@ import (
 	"os"
 	"strings"
 
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// otlpTraceExporter returns an OTLP span exporter when the environment names
-// an endpoint, and nil otherwise. The protocol follows
-// OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL:
-// http/protobuf by default, or grpc. The exporters read the rest of the
-// OTEL_EXPORTER_OTLP_* variables (headers, timeout, TLS) themselves.
-func otlpTraceExporter(ctx context.Context) (sdktrace.SpanExporter, error) {
-	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
-		return nil, nil
+// otlpProtocol returns the OTLP protocol for a signal ("TRACES",
+// "METRICS", "LOGS") when the environment names an endpoint for it, and ""
+// when it does not. The protocol follows OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL,
+// then OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf by default, or grpc; any
+// other is an error. The exporters read the rest of the OTEL_EXPORTER_OTLP_*
+// variables (endpoint, headers, timeout, TLS) themselves.
+func otlpProtocol(signal string) (string, error) {
+	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_"+signal+"_ENDPOINT") == "" {
+		return "", nil
 	}
-	protocol := firstEnv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
-	switch strings.TrimSpace(protocol) {
+	protocol := os.Getenv("OTEL_EXPORTER_OTLP_" + signal + "_PROTOCOL")
+	if protocol == "" {
+		protocol = os.Getenv("OTEL_EXPORTER_OTLP_PROTOCOL")
+	}
+	switch p := strings.TrimSpace(protocol); p {
 	case "", "http/protobuf":
-		return otlptracehttp.New(ctx)
+		return "http/protobuf", nil
 	case "grpc":
-		return otlptracegrpc.New(ctx)
+		return p, nil
 	default:
-		return nil, fmt.Errorf("spanlog: OTLP protocol %q is not supported; use http/protobuf or grpc", protocol)
+		return "", fmt.Errorf("spanlog: OTLP protocol %q is not supported; use http/protobuf or grpc", protocol)
 	}
 }
 
-func firstEnv(keys ...string) string {
-	for _, k := range keys {
-		if v := os.Getenv(k); v != "" {
-			return v
-		}
+// otlpTraceExporter returns an OTLP span exporter, or nil when no endpoint
+// is configured. No connection is made before the first export.
+func otlpTraceExporter(ctx context.Context) (sdktrace.SpanExporter, error) {
+	switch protocol, err := otlpProtocol("TRACES"); {
+	case err != nil || protocol == "":
+		return nil, err
+	case protocol == "grpc":
+		return otlptracegrpc.New(ctx)
+	default:
+		return otlptracehttp.New(ctx)
 	}
-	return ""
+}
+
+// otlpMetricExporter returns an OTLP metric exporter, or nil when no
+// endpoint is configured.
+func otlpMetricExporter(ctx context.Context) (sdkmetric.Exporter, error) {
+	switch protocol, err := otlpProtocol("METRICS"); {
+	case err != nil || protocol == "":
+		return nil, err
+	case protocol == "grpc":
+		return otlpmetricgrpc.New(ctx)
+	default:
+		return otlpmetrichttp.New(ctx)
+	}
 }

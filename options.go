@@ -5,7 +5,9 @@ import (
 	"log/slog"
 
 	"github.com/spanlog/spanlog/logfmt"
+	"github.com/spanlog/spanlog/metricsproc"
 	"github.com/spanlog/spanlog/storage"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -24,6 +26,11 @@ type config struct {
 	storageOpts  []storage.Option
 	spanLineOpts []logfmt.SpanOption
 	handlerOpts  logfmt.HandlerOptions
+
+	metricReaders    []sdkmetric.Reader
+	prometheus       bool
+	cardinalityLimit *int
+	metricsOpts      []metricsproc.Option
 }
 
 // WithWriter sets where lines go; the default is os.Stdout.
@@ -78,4 +85,25 @@ func WithSpanLineOptions(opts ...logfmt.SpanOption) Option {
 // WithSource, when given, override opts' Level and AddSource.
 func WithHandlerOptions(opts logfmt.HandlerOptions) Option {
 	return func(c *config) { c.handlerOpts = opts }
+}
+
+// WithPrometheus adds a Prometheus exporter, on a registry of its own, to the
+// meter provider; Pipeline.MetricsHandler serves it.
+func WithPrometheus() Option { return func(c *config) { c.prometheus = true } }
+
+// WithMetricReader adds a reader to the meter provider, for example a
+// ManualReader in tests or a PeriodicReader around another exporter.
+func WithMetricReader(r sdkmetric.Reader) Option {
+	return func(c *config) { c.metricReaders = append(c.metricReaders, r) }
+}
+
+// WithCardinalityLimit sets how many label sets each instrument keeps
+// before new ones go to the otel.metric.overflow series; the SDK's default
+// is 2000, and 0 means no limit.
+func WithCardinalityLimit(n int) Option { return func(c *config) { c.cardinalityLimit = &n } }
+
+// WithMetricsOptions passes options to the metrics processor, for example
+// metricsproc.WithSpanNamePrefix("record.").
+func WithMetricsOptions(opts ...metricsproc.Option) Option {
+	return func(c *config) { c.metricsOpts = append(c.metricsOpts, opts...) }
 }

@@ -2,15 +2,19 @@ package spanlog
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 
 	"github.com/spanlog/spanlog/logfmt"
+	"github.com/spanlog/spanlog/metricsproc"
 	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -19,6 +23,8 @@ import (
 // use.
 type Pipeline struct {
 	tracerProvider *sdktrace.TracerProvider
+	meterProvider  *sdkmetric.MeterProvider
+	metricsHandler http.Handler
 	handler        *logfmt.Handler
 	logger         *slog.Logger
 	propagator     propagation.TextMapPropagator
@@ -28,13 +34,16 @@ type Pipeline struct {
 }
 
 // New builds a pipeline: a tracer provider whose processor chain is
-// storage → logfmt span lines → exporters, a logfmt slog handler on the
-// same writer, and the W3C tracecontext and baggage propagators. Nothing is
+// storage → metricsproc → logfmt span lines → exporters, a meter provider
+// for the span metrics, a logfmt slog handler on the same writer as the span
+// lines, and the W3C tracecontext and baggage propagators. Nothing is
 // global until Install.
 //
 // Spans are exported over OTLP, batched, when OTEL_EXPORTER_OTLP_ENDPOINT or
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set; New returns an error when the
-// protocol named by OTEL_EXPORTER_OTLP_PROTOCOL is not supported. No
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, and metrics, periodically, when
+// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is; New
+// returns an error when the protocol named by OTEL_EXPORTER_OTLP_PROTOCOL is
+// not supported. No
 // connection is made before the first export, so an endpoint that is down
 // does not fail New.
 func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
@@ -68,13 +77,20 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	}
 	tail = append(tail, cfg.processors...)
 
+	mp, metricsHandler, err := newMeterProvider(ctx, &cfg, res)
+	if err != nil {
+		return nil, err
+	}
+
 	out := logfmt.NewSyncWriter(cfg.writer)
 	spanLineOpts := cfg.spanLineOpts
 	if handlerOpts.Level != nil {
 		spanLineOpts = append([]logfmt.SpanOption{logfmt.WithMinLevel(handlerOpts.Level)}, spanLineOpts...)
 	}
 	chain := storage.New(
-		logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),
+		metricsproc.New(
+			logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),
+			mp, cfg.metricsOpts...),
 		cfg.storageOpts...)
 
 	tpOpts := []sdktrace.TracerProviderOption{
@@ -91,6 +107,8 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	handler := logfmt.NewHandler(out, &handlerOpts)
 	return &Pipeline{
 		tracerProvider: sdktrace.NewTracerProvider(tpOpts...),
+		meterProvider:  mp,
+		metricsHandler: metricsHandler,
 		handler:        handler,
 		logger:         slog.New(handler),
 		propagator:     propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
@@ -114,6 +132,19 @@ func newResource(ctx context.Context, name string) (*resource.Resource, error) {
 // TracerProvider returns the pipeline's tracer provider.
 func (p *Pipeline) TracerProvider() *sdktrace.TracerProvider { return p.tracerProvider }
 
+// MeterProvider returns the pipeline's meter provider, which the span
+// metrics use; instrument the app with it too.
+func (p *Pipeline) MeterProvider() *sdkmetric.MeterProvider { return p.meterProvider }
+
+// MetricsHandler serves the Prometheus exposition of the pipeline's
+// metrics when New had WithPrometheus, and 404 otherwise.
+func (p *Pipeline) MetricsHandler() http.Handler {
+	if p.metricsHandler == nil {
+		return http.NotFoundHandler()
+	}
+	return p.metricsHandler
+}
+
 // Handler returns the pipeline's slog handler.
 func (p *Pipeline) Handler() *logfmt.Handler { return p.handler }
 
@@ -123,27 +154,30 @@ func (p *Pipeline) Logger() *slog.Logger { return p.logger }
 // Propagator returns the W3C tracecontext + baggage propagator.
 func (p *Pipeline) Propagator() propagation.TextMapPropagator { return p.propagator }
 
-// Install makes the pipeline global: the otel tracer provider and text map
-// propagator, and slog's default logger (which also takes over the log
-// package's output).
+// Install makes the pipeline global: the otel tracer and meter providers
+// and text map propagator, and slog's default logger (which also takes over
+// the log package's output).
 func (p *Pipeline) Install() {
 	otel.SetTracerProvider(p.tracerProvider)
+	otel.SetMeterProvider(p.meterProvider)
 	otel.SetTextMapPropagator(p.propagator)
 	slog.SetDefault(p.logger)
 }
 
-// Shutdown ends every span processor in chain order, flushing exporters,
-// and returns when done or when ctx is done, with ctx's error in that case.
-// Only the first call does the work; later calls return its result.
+// Shutdown ends every span processor in chain order, flushing span
+// exporters, then the meter provider, flushing metric exporters. It returns
+// when done or when ctx is done, with ctx's error in that case. Only the
+// first call does the work; later calls return its result.
 func (p *Pipeline) Shutdown(ctx context.Context) error {
 	p.shutdownOnce.Do(func() {
-		p.shutdownErr = p.tracerProvider.Shutdown(ctx)
+		p.shutdownErr = errors.Join(p.tracerProvider.Shutdown(ctx), p.meterProvider.Shutdown(ctx))
 	})
 	return p.shutdownErr
 }
 
 // ForceFlush exports every ended span still held by a batching exporter,
-// returning when done or when ctx is done.
+// and the metrics of periodic readers, returning when done or when ctx is
+// done.
 func (p *Pipeline) ForceFlush(ctx context.Context) error {
-	return p.tracerProvider.ForceFlush(ctx)
+	return errors.Join(p.tracerProvider.ForceFlush(ctx), p.meterProvider.ForceFlush(ctx))
 }

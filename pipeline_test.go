@@ -15,13 +15,17 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog"
+	"github.com/spanlog/spanlog/metricsproc"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
@@ -177,7 +181,8 @@ func TestOTLPExportFromEnvironment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, parent := p.TracerProvider().Tracer("t").Start(context.Background(), "parent", trace.WithAttributes(attribute.String("a", "1")))
+			ctx, parent := p.TracerProvider().Tracer("t").Start(context.Background(), "parent", trace.WithAttributes(
+				attribute.String("a", "1"), attribute.String("metric_name", "checkout")))
 			_, child := p.TracerProvider().Tracer("t").Start(ctx, "child")
 			child.End()
 			parent.End()
@@ -191,6 +196,9 @@ func TestOTLPExportFromEnvironment(t *testing.T) {
 			if got["child"]["a"] != "1" || got["child"]["latency_ms"] == "" {
 				t.Errorf("child arrived with %v, want a=1 and latency_ms", got["child"])
 			}
+			if names := rec.metricNames(); !names["checkout"] || !names["checkout_duration"] {
+				t.Errorf("receiver got metrics %v, want checkout and checkout_duration flushed at Shutdown", names)
+			}
 		})
 	}
 }
@@ -199,8 +207,38 @@ func TestOTLPExportFromEnvironment(t *testing.T) {
 // keeps each span's attributes by span name.
 type otlpReceiver struct {
 	collectortrace.UnimplementedTraceServiceServer
-	mu   sync.Mutex
-	reqs []*collectortrace.ExportTraceServiceRequest
+	mu      sync.Mutex
+	reqs    []*collectortrace.ExportTraceServiceRequest
+	metrics metricsReceiver
+}
+
+// metricsReceiver is the metrics half of otlpReceiver.
+type metricsReceiver struct {
+	collectormetrics.UnimplementedMetricsServiceServer
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+func (m *metricsReceiver) Export(_ context.Context, req *collectormetrics.ExportMetricsServiceRequest) (*collectormetrics.ExportMetricsServiceResponse, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names == nil {
+		m.names = map[string]bool{}
+	}
+	for _, rm := range req.ResourceMetrics {
+		for _, sm := range rm.ScopeMetrics {
+			for _, metric := range sm.Metrics {
+				m.names[metric.Name] = true
+			}
+		}
+	}
+	return &collectormetrics.ExportMetricsServiceResponse{}, nil
+}
+
+func (r *otlpReceiver) metricNames() map[string]bool {
+	r.metrics.mu.Lock()
+	defer r.metrics.mu.Unlock()
+	return r.metrics.names
 }
 
 func (r *otlpReceiver) Export(_ context.Context, req *collectortrace.ExportTraceServiceRequest) (*collectortrace.ExportTraceServiceResponse, error) {
@@ -218,20 +256,32 @@ func (r *otlpReceiver) start(t *testing.T, protocol string) string {
 		}
 		srv := grpc.NewServer()
 		collectortrace.RegisterTraceServiceServer(srv, r)
+		collectormetrics.RegisterMetricsServiceServer(srv, &r.metrics)
 		go func() { _ = srv.Serve(lis) }()
 		t.Cleanup(srv.Stop)
 		return "http://" + lis.Addr().String()
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
-		var msg collectortrace.ExportTraceServiceRequest
-		if req.URL.Path != "/v1/traces" || proto.Unmarshal(body, &msg) != nil {
+		var resp proto.Message
+		switch req.URL.Path {
+		case "/v1/traces":
+			var msg collectortrace.ExportTraceServiceRequest
+			if proto.Unmarshal(body, &msg) == nil {
+				resp, _ = r.Export(req.Context(), &msg)
+			}
+		case "/v1/metrics":
+			var msg collectormetrics.ExportMetricsServiceRequest
+			if proto.Unmarshal(body, &msg) == nil {
+				resp, _ = r.metrics.Export(req.Context(), &msg)
+			}
+		}
+		if resp == nil {
 			http.Error(w, "bad export", http.StatusBadRequest)
 			return
 		}
-		_, _ = r.Export(req.Context(), &msg)
 		w.Header().Set("Content-Type", "application/x-protobuf")
-		out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
+		out, _ := proto.Marshal(resp)
 		_, _ = w.Write(out)
 	}))
 	t.Cleanup(srv.Close)
@@ -273,4 +323,49 @@ func keys(m map[string]map[string]string) []string {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+func TestPipelineMetrics(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard),
+		spanlog.WithMetricReader(reader), spanlog.WithCardinalityLimit(3), spanlog.WithPrometheus(),
+		spanlog.WithMetricsOptions(metricsproc.WithSpanNamePrefix("record.")),
+		spanlog.WithLevel(slog.LevelError)) // printing is off; metrics are not
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Shutdown(context.Background())
+	for i := range 5 {
+		_, span := p.TracerProvider().Tracer("t").Start(context.Background(), "record.save",
+			trace.WithAttributes(attribute.String("metric_name", "db_event"), attribute.Int("metric_label_n", i)))
+		span.End()
+	}
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	var series, total int64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != "db_event" {
+				continue
+			}
+			for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+				series++
+				total += dp.Value
+				if v, ok := dp.Attributes.Value("span_name"); ok && v.AsString() != "save" {
+					t.Errorf("span_name = %s, want the prefix stripped", v.AsString())
+				}
+			}
+		}
+	}
+	if series != 3 || total != 5 {
+		t.Errorf("%d series counting %d, want 3 (limit, overflow included) counting 5", series, total)
+	}
+
+	rec := httptest.NewRecorder()
+	p.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `db_event_total{`) {
+		t.Errorf("Prometheus exposition lacks db_event_total:\n%s", rec.Body.String())
+	}
 }
