@@ -283,3 +283,13 @@ func TestShutdownStopsRecording(t *testing.T) {
 		t.Errorf("recorded after Shutdown: %+v", rm.ScopeMetrics)
 	}
 }
+
+func TestWithBuckets(t *testing.T) {
+	h := newHarness(t, nil, metricsproc.WithBuckets(0.1, 1))
+	_, span := h.tracer.Start(context.Background(), "op", trace.WithAttributes(attribute.String("metric_name", "job")))
+	span.End()
+	dp := h.collect(t)["job_duration"].(metricdata.Histogram[float64]).DataPoints[0]
+	if fmt.Sprint(dp.Bounds) != "[0.1 1]" || dp.BucketCounts[0] != 1 {
+		t.Errorf("bounds %v counts %v, want [0.1 1] with the span in the first bucket", dp.Bounds, dp.BucketCounts)
+	}
+}
