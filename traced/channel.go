@@ -1,0 +1,53 @@
+package traced
+
+import (
+	"context"
+)
+
+// Send wraps v with ctx's trace context and sends it on ch. It blocks until
+// ch takes the message or ctx is done, and then returns ctx's error.
+//
+// Inside a handler run with DeferSends, Send only queues the message, which
+// is delivered after the handler's span has ended.
+func Send[T any](ctx context.Context, ch chan<- Message[T], v T) error {
+	if out, ok := ctx.Value(outboxKey{}).(*outbox); ok {
+		m := Wrap(ctx, v)
+		out.add(func() error { return deliver(ctx, ch, m) })
+		return nil
+	}
+	return deliver(ctx, ch, Wrap(ctx, v))
+}
+
+func deliver[T any](ctx context.Context, ch chan<- Message[T], m Message[T]) error {
+	select {
+	case ch <- m:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Sender returns a func that sends on ch as Send does: hand it to business
+// code as its output, and that code never sees a Message.
+func Sender[T any](ch chan<- Message[T]) func(context.Context, T) error {
+	return func(ctx context.Context, v T) error { return Send(ctx, ch, v) }
+}
+
+// Serve receives from ch until it is closed or ctx is done, running
+// handle on each payload in a consumer span (see Consume). Errors from
+// handle are recorded on their spans, not returned: Serve returns ctx's
+// error when ctx ends it, and nil when ch is closed.
+func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context.Context, T) error, opts ...Option) error {
+	cfg := newConfig(opts)
+	for {
+		select {
+		case m, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			_ = consume(&cfg, ctx, m, handle)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package traced
+
+import (
+	"context"
+	"reflect"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Consume runs fn on m's payload inside a consumer span: a child of the
+// sender's span, or with AsLinkedRoot a new root linked to it. fn's ctx
+// carries that span and the sender's baggage. An error from fn is recorded
+// on the span, which then ends with status Error; Consume returns it.
+func Consume[T any](ctx context.Context, m Message[T], fn func(context.Context, T) error, opts ...Option) error {
+	cfg := newConfig(opts)
+	return consume(&cfg, ctx, m, fn)
+}
+
+func consume[T any](cfg *config, ctx context.Context, m Message[T], fn func(context.Context, T) error) error {
+	ctx = m.Context(ctx)
+	start := cfg.startOptions(payloadType[T]())
+	if cfg.linkedRoot {
+		start = append(start, trace.WithNewRoot())
+		if m.spanContext.IsValid() {
+			start = append(start, trace.WithLinks(m.Link()))
+		}
+	}
+	if len(cfg.linkers) > 0 {
+		start = cfg.appendIndexLinks(start, m.Payload)
+	}
+	ctx, span := cfg.tracer().Start(ctx, cfg.spanName(payloadType[T]()), start...)
+	for _, remember := range cfg.remember {
+		remember(ctx, m.Payload)
+	}
+	return cfg.run(ctx, span, func(ctx context.Context) error { return fn(ctx, m.Payload) })
+}
+
+// ConsumeAll runs fn on the payloads of msgs, in order, inside one consumer
+// span that links to each sender's span: fan-in. The span is a child of
+// ctx's span, if any. At most the configured number of links (default
+// DefaultMaxLinks) are added; the number left out is recorded as
+// traced.links.dropped. Baggage stays ctx's: messages from many senders
+// have no single baggage.
+func ConsumeAll[T any](ctx context.Context, msgs []Message[T], fn func(context.Context, []T) error, opts ...Option) error {
+	cfg := newConfig(opts)
+	payloads := make([]T, len(msgs))
+	links := make([]trace.Link, 0, min(len(msgs), max(cfg.maxLinks, 0)))
+	dropped := 0
+	for i, m := range msgs {
+		payloads[i] = m.Payload
+		switch {
+		case !m.spanContext.IsValid():
+		case len(links) < cfg.maxLinks:
+			links = append(links, m.Link())
+		default:
+			dropped++
+		}
+	}
+	start := cfg.startOptions(payloadType[T](), attribute.Int(BatchSizeKey, len(msgs)))
+	start = append(start, trace.WithLinks(links...))
+	if dropped > 0 {
+		start = append(start, trace.WithAttributes(attribute.Int(DroppedLinksKey, dropped)))
+	}
+	ctx, span := cfg.tracer().Start(ctx, cfg.spanName(payloadType[T]()), start...)
+	return cfg.run(ctx, span, func(ctx context.Context) error { return fn(ctx, payloads) })
+}
+
+// run calls fn in span, records its error, ends the span, and then, with
+// DeferSends, delivers the messages fn sent. A panic in fn ends the span
+// (the SDK records it) and goes on up.
+func (c *config) run(ctx context.Context, span trace.Span, fn func(context.Context) error) error {
+	var out *outbox
+	if c.deferSends {
+		out = &outbox{}
+		ctx = context.WithValue(ctx, outboxKey{}, out)
+	}
+	err := func() error {
+		defer span.End()
+		return recordError(span, fn(ctx))
+	}()
+	if out != nil {
+		if ferr := out.flush(); err == nil {
+			err = ferr
+		}
+	}
+	return err
+}
+
+func (c *config) startOptions(attrs ...attribute.KeyValue) []trace.SpanStartOption {
+	return []trace.SpanStartOption{
+		trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(append(attrs, c.attrs...)...),
+	}
+}
+
+func (c *config) spanName(payload attribute.KeyValue) string {
+	if c.name != "" {
+		return c.name
+	}
+	return "consume " + payload.Value.AsString()
+}
+
+// payloadType names T, e.g. main.Order.
+func payloadType[T any]() attribute.KeyValue {
+	return attribute.String(PayloadTypeKey, reflect.TypeFor[T]().String())
+}
+
+func recordError(span trace.Span, err error) error {
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return err
+}
+
+// appendIndexLinks adds the links LinkTo options find for payload, up to
+// the link cap, counting the rest as dropped.
+func (c *config) appendIndexLinks(start []trace.SpanStartOption, payload any) []trace.SpanStartOption {
+	var links []trace.Link
+	for _, find := range c.linkers {
+		links = append(links, find(payload)...)
+	}
+	if dropped := len(links) - c.maxLinks; dropped > 0 {
+		links = links[:c.maxLinks]
+		start = append(start, trace.WithAttributes(attribute.Int(DroppedLinksKey, dropped)))
+	}
+	return append(start, trace.WithLinks(links...))
+}

@@ -1,0 +1,47 @@
+package traced
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Message is a payload with the trace context of the goroutine that sent
+// it. The zero Message carries no context. A Message is a value: copy it
+// freely.
+type Message[T any] struct {
+	// Payload is the business value sent.
+	Payload T
+
+	spanContext trace.SpanContext
+	baggage     baggage.Baggage
+}
+
+// Wrap returns a Message holding v with ctx's span context and baggage.
+func Wrap[T any](ctx context.Context, v T) Message[T] {
+	return Message[T]{
+		Payload:     v,
+		spanContext: trace.SpanContextFromContext(ctx),
+		baggage:     baggage.FromContext(ctx),
+	}
+}
+
+// Context returns ctx carrying the sender's span context, as a remote
+// parent for spans the receiver starts, and the sender's baggage in place
+// of ctx's. Without a sender span, ctx's own span is kept.
+func (m Message[T]) Context(ctx context.Context) context.Context {
+	if m.spanContext.IsValid() {
+		ctx = trace.ContextWithRemoteSpanContext(ctx, m.spanContext)
+	}
+	return baggage.ContextWithBaggage(ctx, m.baggage)
+}
+
+// SpanContext returns the span context of the sender's span.
+func (m Message[T]) SpanContext() trace.SpanContext { return m.spanContext }
+
+// Baggage returns the sender's baggage.
+func (m Message[T]) Baggage() baggage.Baggage { return m.baggage }
+
+// Link returns a link to the sender's span.
+func (m Message[T]) Link() trace.Link { return trace.Link{SpanContext: m.spanContext} }

@@ -1,0 +1,83 @@
+package traced
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ScopeName is the instrumentation scope of the spans this package starts.
+const ScopeName = "github.com/spanlog/spanlog/traced"
+
+// Attribute keys of consumer spans.
+const (
+	// PayloadTypeKey names the Go type of the consumed payload.
+	PayloadTypeKey = "messaging.payload.type"
+	// BatchSizeKey counts the messages a fan-in span consumed.
+	BatchSizeKey = "messaging.batch.message_count"
+	// DroppedLinksKey counts the sender links a fan-in span left out.
+	DroppedLinksKey = "traced.links.dropped"
+)
+
+// DefaultMaxLinks caps the links of a fan-in span unless WithMaxLinks says
+// otherwise.
+const DefaultMaxLinks = 32
+
+// Option configures a consumer span.
+type Option func(*config)
+
+type config struct {
+	tracerProvider trace.TracerProvider
+	name           string
+	linkedRoot     bool
+	maxLinks       int
+	attrs          []attribute.KeyValue
+	deferSends     bool
+	remember       []func(ctx context.Context, payload any)
+	linkers        []func(payload any) []trace.Link
+}
+
+func newConfig(opts []Option) config {
+	c := config{maxLinks: DefaultMaxLinks}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	if c.tracerProvider == nil {
+		c.tracerProvider = otel.GetTracerProvider()
+	}
+	return c
+}
+
+func (c *config) tracer() trace.Tracer { return c.tracerProvider.Tracer(ScopeName) }
+
+// WithTracerProvider sets where consumer spans come from; the default is
+// otel.GetTracerProvider().
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(c *config) { c.tracerProvider = tp }
+}
+
+// WithSpanName names the consumer span; the default is "consume <type>".
+func WithSpanName(name string) Option { return func(c *config) { c.name = name } }
+
+// AsLinkedRoot starts the consumer span as the root of a new trace linked
+// to the sender's span, instead of as its child. Use it when the work
+// outlives or is independent of the sender's.
+func AsLinkedRoot() Option { return func(c *config) { c.linkedRoot = true } }
+
+// WithMaxLinks caps the links of a fan-in span; the rest are counted in
+// its traced.links.dropped attribute.
+func WithMaxLinks(n int) Option { return func(c *config) { c.maxLinks = n } }
+
+// WithAttributes adds attributes to the consumer span.
+func WithAttributes(attrs ...attribute.KeyValue) Option {
+	return func(c *config) { c.attrs = append(c.attrs, attrs...) }
+}
+
+// DeferSends holds back the messages a handler sends with Send or a Sender
+// until its consumer span has ended, then delivers them in order: a
+// transactional outbox. The span then measures the handling alone, and the
+// next hop's lines always follow this one's. A handler that sends and then
+// waits for an answer to that message must not use it.
+func DeferSends() Option { return func(c *config) { c.deferSends = true } }
