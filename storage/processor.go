@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -53,7 +55,7 @@ func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
 }
 
 // inheritable returns the parent's inheritable fields followed by the
-// baggage members that become fields, one value per key.
+// baggage members that become fields, in key order, one value per key.
 func (p *Processor) inheritable(parent context.Context, s sdktrace.ReadWriteSpan) []attribute.KeyValue {
 	var fields []attribute.KeyValue
 	ps := trace.SpanFromContext(parent)
@@ -65,7 +67,10 @@ func (p *Processor) inheritable(parent context.Context, s sdktrace.ReadWriteSpan
 			}
 		}
 	}
-	for _, m := range baggage.FromContext(parent).Members() {
+	members := baggage.FromContext(parent).Members()
+	// Baggage keeps no order; sorting keeps every line's order fixed.
+	slices.SortFunc(members, func(a, b baggage.Member) int { return strings.Compare(a.Key(), b.Key()) })
+	for _, m := range members {
 		if p.baggage != nil && !p.baggage(m.Key()) {
 			continue
 		}

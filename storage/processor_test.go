@@ -329,3 +329,15 @@ func TestNilNextEndsChain(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestBaggageFieldsAreInKeyOrder(t *testing.T) {
+	tracer, _ := setup(t)
+	ctx := baggage.ContextWithBaggage(context.Background(), mustBaggage(t, "z", "1", "a", "2", "m", "3", "b", "4"))
+	for range 20 { // map order would show up within a few tries
+		sctx, span := tracer.Start(ctx, "op")
+		if got := render(storage.Fields(sctx)); got != "a=2 b=4 m=3 z=1" {
+			t.Fatalf("fields %q, want baggage in key order", got)
+		}
+		span.End()
+	}
+}

@@ -51,3 +51,34 @@ func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context
 		}
 	}
 }
+
+// ServeBatches receives from ch in batches of size messages and runs handle
+// on each batch's payloads in one fan-in span (see ConsumeAll), until ch is
+// closed, when a last, shorter batch is handled, or ctx is done. It returns
+// nil when ch is closed and ctx's error when ctx ends it; errors from
+// handle are recorded on their spans.
+func ServeBatches[T any](ctx context.Context, ch <-chan Message[T], size int, handle func(context.Context, []T) error, opts ...Option) error {
+	cfg := newConfig(opts)
+	size = max(size, 1)
+	batch := make([]Message[T], 0, size)
+	for {
+		select {
+		case m, ok := <-ch:
+			if ok {
+				batch = append(batch, m)
+				if len(batch) < size {
+					continue
+				}
+			}
+			if len(batch) > 0 {
+				_ = consumeAll(&cfg, ctx, batch, handle)
+				batch = batch[:0]
+			}
+			if !ok {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}

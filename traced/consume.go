@@ -38,20 +38,24 @@ func consume[T any](cfg *config, ctx context.Context, m Message[T], fn func(cont
 }
 
 // ConsumeAll runs fn on the payloads of msgs, in order, inside one consumer
-// span that links to each sender's span: fan-in. The span is a child of
+// span that links to each sender's span, once per span: fan-in. The span is a child of
 // ctx's span, if any. At most the configured number of links (default
 // DefaultMaxLinks) are added; the number left out is recorded as
 // traced.links.dropped. Baggage stays ctx's: messages from many senders
 // have no single baggage.
 func ConsumeAll[T any](ctx context.Context, msgs []Message[T], fn func(context.Context, []T) error, opts ...Option) error {
 	cfg := newConfig(opts)
+	return consumeAll(&cfg, ctx, msgs, fn)
+}
+
+func consumeAll[T any](cfg *config, ctx context.Context, msgs []Message[T], fn func(context.Context, []T) error) error {
 	payloads := make([]T, len(msgs))
 	links := make([]trace.Link, 0, min(len(msgs), max(cfg.maxLinks, 0)))
 	dropped := 0
 	for i, m := range msgs {
 		payloads[i] = m.Payload
 		switch {
-		case !m.spanContext.IsValid():
+		case !m.spanContext.IsValid() || hasLink(links, m.spanContext):
 		case len(links) < cfg.maxLinks:
 			links = append(links, m.Link())
 		default:

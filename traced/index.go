@@ -54,7 +54,7 @@ func (x *Index[K]) Links(keys ...K) []trace.Link {
 	links := make([]trace.Link, 0, len(keys))
 	for _, k := range keys {
 		sc, ok := x.spans[k]
-		if !ok || containsLink(links, sc) {
+		if !ok || hasLink(links, sc) {
 			continue
 		}
 		links = append(links, trace.Link{SpanContext: sc})
@@ -62,7 +62,8 @@ func (x *Index[K]) Links(keys ...K) []trace.Link {
 	return links
 }
 
-func containsLink(links []trace.Link, sc trace.SpanContext) bool {
+// hasLink reports whether links already point at sc.
+func hasLink(links []trace.Link, sc trace.SpanContext) bool {
 	for _, l := range links {
 		if l.SpanContext.Equal(sc) {
 			return true

@@ -137,7 +137,7 @@ func TestFanInLinksAreCapped(t *testing.T) {
 		senders = append(senders, s.SpanContext())
 		s.End()
 	}
-	msgs = append(msgs, traced.Wrap(context.Background(), order{ID: "untraced"}))
+	msgs = append(msgs, traced.Wrap(context.Background(), order{ID: "untraced"}), msgs[0])
 	var ids []string
 	err := traced.ConsumeAll(context.Background(), msgs, func(_ context.Context, os []order) error {
 		for _, o := range os {
@@ -148,7 +148,7 @@ func TestFanInLinksAreCapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(ids) != "[0 1 2 3 4 untraced]" {
+	if fmt.Sprint(ids) != "[0 1 2 3 4 untraced 0]" {
 		t.Errorf("payloads %v", ids)
 	}
 	s := spanNamed(t, exp, "match")
@@ -164,8 +164,8 @@ func TestFanInLinksAreCapped(t *testing.T) {
 	if v, _ := attrs.Value(traced.DroppedLinksKey); v.AsInt64() != 2 {
 		t.Errorf("dropped links = %v, want 2", v.AsInt64())
 	}
-	if v, _ := attrs.Value(traced.BatchSizeKey); v.AsInt64() != 6 {
-		t.Errorf("batch size = %v, want 6", v.AsInt64())
+	if v, _ := attrs.Value(traced.BatchSizeKey); v.AsInt64() != 7 {
+		t.Errorf("batch size = %v, want 7", v.AsInt64())
 	}
 }
 
@@ -279,5 +279,28 @@ func TestIndexLinksManyToMany(t *testing.T) {
 	// Capacity 2: "a" was forgotten when "c" came; "b" appears once.
 	if len(match.Links) != 2 || !match.Links[0].SpanContext.Equal(accepted[1]) || !match.Links[1].SpanContext.Equal(accepted[2]) {
 		t.Errorf("match links %v, want the accept spans of b and c", match.Links)
+	}
+}
+
+func TestServeBatches(t *testing.T) {
+	tp, exp := setup(t)
+	ch := make(chan traced.Message[order], 5)
+	for i := range 5 {
+		ch <- traced.Wrap(context.Background(), order{ID: fmt.Sprint(i)})
+	}
+	close(ch)
+	var batches []string
+	err := traced.ServeBatches(context.Background(), ch, 2, func(_ context.Context, os []order) error {
+		batches = append(batches, fmt.Sprint(os))
+		return nil
+	}, traced.WithTracerProvider(tp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(batches) != "[[{0 0} {1 0}] [{2 0} {3 0}] [{4 0}]]" {
+		t.Errorf("batches %v, want pairs then the rest at close", batches)
+	}
+	if n := len(exp.GetSpans()); n != 3 {
+		t.Errorf("%d spans, want one per batch", n)
 	}
 }
