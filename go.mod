@@ -3,6 +3,7 @@ module github.com/spanlog/spanlog
 go 1.26.0
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/go-logfmt/logfmt v0.6.1
 	github.com/prometheus/client_golang v1.24.1
 	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.70.0
