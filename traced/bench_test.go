@@ -13,8 +13,8 @@ type noop struct{}
 
 func (noop) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 func (noop) OnEnd(sdktrace.ReadOnlySpan)                     {}
-func (noop) ForceFlush(context.Context) error               { return nil }
-func (noop) Shutdown(context.Context) error                 { return nil }
+func (noop) ForceFlush(context.Context) error                { return nil }
+func (noop) Shutdown(context.Context) error                  { return nil }
 
 // BenchmarkChannelHop runs one hop through a buffered channel: traced
 // (wrap, send, receive, consumer span) beside a plain channel of the bare
