@@ -7,6 +7,7 @@ import (
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
 	"github.com/spanlog/spanlog/storage"
+	otellog "go.opentelemetry.io/otel/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -31,6 +32,10 @@ type config struct {
 	prometheus       bool
 	cardinalityLimit *int
 	metricsOpts      []metricsproc.Option
+
+	logsAsSpanEvents bool
+	otlpLogs         bool
+	loggerProvider   otellog.LoggerProvider
 }
 
 // WithWriter sets where lines go; the default is os.Stdout.
@@ -106,4 +111,23 @@ func WithCardinalityLimit(n int) Option { return func(c *config) { c.cardinality
 // metricsproc.WithSpanNamePrefix("record.").
 func WithMetricsOptions(opts ...metricsproc.Option) Option {
 	return func(c *config) { c.metricsOpts = append(c.metricsOpts, opts...) }
+}
+
+// WithLogsAsSpanEvents also records each log record as an event on the
+// recording span in its context, so a tracing backend such as Jaeger shows
+// it among the span's logs. The events carry log.severity; the span line
+// printer leaves them out, as their lines are printed already.
+func WithLogsAsSpanEvents() Option { return func(c *config) { c.logsAsSpanEvents = true } }
+
+// WithOTLPLogs also sends log records through the otelslog bridge to a
+// logger provider exporting OTLP logs, batched, to the endpoint the
+// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT variables
+// name (protocol as for spans). Without an endpoint it does nothing.
+// Shutdown flushes the provider.
+func WithOTLPLogs() Option { return func(c *config) { c.otlpLogs = true } }
+
+// WithLoggerProvider also sends log records through the otelslog bridge to
+// lp. The caller owns lp and shuts it down.
+func WithLoggerProvider(lp otellog.LoggerProvider) Option {
+	return func(c *config) { c.loggerProvider = lp }
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
@@ -14,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -24,6 +26,7 @@ import (
 type Pipeline struct {
 	tracerProvider *sdktrace.TracerProvider
 	meterProvider  *sdkmetric.MeterProvider
+	loggerProvider *sdklog.LoggerProvider // owned: built for WithOTLPLogs
 	metricsHandler http.Handler
 	handler        *logfmt.Handler
 	logger         *slog.Logger
@@ -105,14 +108,43 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	}
 
 	handler := logfmt.NewHandler(out, &handlerOpts)
+	var lp *sdklog.LoggerProvider
+	if cfg.otlpLogs {
+		if lp, err = newLoggerProvider(ctx, res); err != nil {
+			return nil, err
+		}
+	}
 	return &Pipeline{
 		tracerProvider: sdktrace.NewTracerProvider(tpOpts...),
 		meterProvider:  mp,
+		loggerProvider: lp,
 		metricsHandler: metricsHandler,
 		handler:        handler,
-		logger:         slog.New(handler),
+		logger:         slog.New(logHandler(&cfg, handler, handlerOpts.Level, lp)),
 		propagator:     propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
 	}, nil
+}
+
+// logHandler is the handler of the pipeline's logger: the logfmt handler,
+// joined by those the options ask for, all at the same level.
+func logHandler(cfg *config, h *logfmt.Handler, level slog.Leveler, lp *sdklog.LoggerProvider) slog.Handler {
+	if level == nil {
+		level = slog.LevelInfo
+	}
+	var extra []slog.Handler
+	if cfg.logsAsSpanEvents {
+		extra = append(extra, &spanEventHandler{level: level})
+	}
+	if lp != nil {
+		extra = append(extra, leveled(bridgeHandler(lp), level))
+	}
+	if cfg.loggerProvider != nil {
+		extra = append(extra, leveled(bridgeHandler(cfg.loggerProvider), level))
+	}
+	if len(extra) == 0 {
+		return h
+	}
+	return slog.NewMultiHandler(append([]slog.Handler{h}, extra...)...)
 }
 
 // newResource describes the service: the SDK's defaults and the OTEL_*
@@ -155,9 +187,12 @@ func (p *Pipeline) Logger() *slog.Logger { return p.logger }
 func (p *Pipeline) Propagator() propagation.TextMapPropagator { return p.propagator }
 
 // Install makes the pipeline global: the otel tracer and meter providers
-// and text map propagator, and slog's default logger (which also takes over
-// the log package's output).
+// and text map propagator, slog's default logger (which also takes over
+// the log package's output), and an otel error handler that logs the SDK's
+// errors, such as failed exports while a collector is down, at WARN, at
+// most one line a minute.
 func (p *Pipeline) Install() {
+	otel.SetErrorHandler(&errorReporter{log: p.logger, now: time.Now})
 	otel.SetTracerProvider(p.tracerProvider)
 	otel.SetMeterProvider(p.meterProvider)
 	otel.SetTextMapPropagator(p.propagator)
@@ -165,12 +200,17 @@ func (p *Pipeline) Install() {
 }
 
 // Shutdown ends every span processor in chain order, flushing span
-// exporters, then the meter provider, flushing metric exporters. It returns
+// exporters, then the meter provider, flushing metric exporters, then the
+// logger provider WithOTLPLogs built. It returns
 // when done or when ctx is done, with ctx's error in that case. Only the
 // first call does the work; later calls return its result.
 func (p *Pipeline) Shutdown(ctx context.Context) error {
 	p.shutdownOnce.Do(func() {
-		p.shutdownErr = errors.Join(p.tracerProvider.Shutdown(ctx), p.meterProvider.Shutdown(ctx))
+		errs := []error{p.tracerProvider.Shutdown(ctx), p.meterProvider.Shutdown(ctx)}
+		if p.loggerProvider != nil {
+			errs = append(errs, p.loggerProvider.Shutdown(ctx))
+		}
+		p.shutdownErr = errors.Join(errs...)
 	})
 	return p.shutdownErr
 }

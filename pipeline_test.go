@@ -25,6 +25,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	collectorlogs "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
@@ -210,6 +211,33 @@ type otlpReceiver struct {
 	mu      sync.Mutex
 	reqs    []*collectortrace.ExportTraceServiceRequest
 	metrics metricsReceiver
+	logs    logsReceiver
+}
+
+// logsReceiver is the logs part of otlpReceiver.
+type logsReceiver struct {
+	collectorlogs.UnimplementedLogsServiceServer
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (l *logsReceiver) Export(_ context.Context, req *collectorlogs.ExportLogsServiceRequest) (*collectorlogs.ExportLogsServiceResponse, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, rl := range req.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			for _, lr := range sl.LogRecords {
+				l.bodies = append(l.bodies, lr.Body.GetStringValue())
+			}
+		}
+	}
+	return &collectorlogs.ExportLogsServiceResponse{}, nil
+}
+
+func (r *otlpReceiver) logBodies() []string {
+	r.logs.mu.Lock()
+	defer r.logs.mu.Unlock()
+	return r.logs.bodies
 }
 
 // metricsReceiver is the metrics half of otlpReceiver.
@@ -257,6 +285,7 @@ func (r *otlpReceiver) start(t *testing.T, protocol string) string {
 		srv := grpc.NewServer()
 		collectortrace.RegisterTraceServiceServer(srv, r)
 		collectormetrics.RegisterMetricsServiceServer(srv, &r.metrics)
+		collectorlogs.RegisterLogsServiceServer(srv, &r.logs)
 		go func() { _ = srv.Serve(lis) }()
 		t.Cleanup(srv.Stop)
 		return "http://" + lis.Addr().String()
@@ -274,6 +303,11 @@ func (r *otlpReceiver) start(t *testing.T, protocol string) string {
 			var msg collectormetrics.ExportMetricsServiceRequest
 			if proto.Unmarshal(body, &msg) == nil {
 				resp, _ = r.metrics.Export(req.Context(), &msg)
+			}
+		case "/v1/logs":
+			var msg collectorlogs.ExportLogsServiceRequest
+			if proto.Unmarshal(body, &msg) == nil {
+				resp, _ = r.logs.Export(req.Context(), &msg)
 			}
 		}
 		if resp == nil {

@@ -145,9 +145,14 @@ func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, lev
 	p.write(b)
 }
 
-// printEvents prints the span's events as event lines of that span.
+// printEvents prints the span's events as event lines of that span, but
+// for log records copied onto the span (they carry LogSeverityKey), which
+// were printed when they were logged.
 func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
 	for _, ev := range s.Events() {
+		if isLogRecord(ev) {
+			continue
+		}
 		level := slog.LevelInfo
 		if ev.Name == "exception" {
 			level = slog.LevelError
@@ -206,4 +211,18 @@ func (p *SpanProcessor) write(b []byte) {
 	if p.failing.Load() {
 		p.failing.Store(false)
 	}
+}
+
+// LogSeverityKey marks a span event that copies a log record, with the
+// record's level as value. The span printer leaves such events out, as the
+// Handler printed the record already.
+const LogSeverityKey = "log.severity"
+
+func isLogRecord(ev sdktrace.Event) bool {
+	for _, kv := range ev.Attributes {
+		if kv.Key == LogSeverityKey {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,29 @@
+package spanlog
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestErrorReporterHoldsBackRepeats(t *testing.T) {
+	var buf bytes.Buffer
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := &errorReporter{log: slog.New(slog.NewTextHandler(&buf, nil)), now: func() time.Time { return now }}
+	for range 3 {
+		r.Handle(errors.New("connection refused"))
+		now = now.Add(10 * time.Second)
+	}
+	if n := strings.Count(buf.String(), "\n"); n != 1 {
+		t.Fatalf("%d lines within a minute, want 1:\n%s", n, buf.String())
+	}
+	now = now.Add(errorReportInterval)
+	r.Handle(errors.New("connection refused"))
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], "errors_not_shown=2") {
+		t.Errorf("second report %q, want it to count the 2 held back", lines)
+	}
+}
