@@ -10,7 +10,6 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // ScopeName is the instrumentation scope of the instruments a Processor
@@ -32,6 +31,7 @@ type Processor struct {
 	buckets     []float64
 	maxNames    int
 	cache       instrumentCache
+	labelSets   *labelSets
 	shutdown    atomic.Bool
 }
 
@@ -41,7 +41,7 @@ var _ sdktrace.SpanProcessor = (*Processor)(nil)
 // every call to next, which may be nil. The caller owns mp and shuts it
 // down.
 func New(next sdktrace.SpanProcessor, mp metric.MeterProvider, opts ...Option) *Processor {
-	p := &Processor{next: next, buckets: DefaultBuckets, maxNames: DefaultMaxMetricNames}
+	p := &Processor{next: next, buckets: DefaultBuckets, maxNames: DefaultMaxMetricNames, labelSets: newLabelSets()}
 	for _, opt := range opts {
 		opt(p)
 	}
@@ -82,12 +82,14 @@ func (p *Processor) record(s sdktrace.ReadOnlySpan) {
 	if inst == nil {
 		return
 	}
-	set := attribute.NewSet(p.labels(s, attrs)...)
+	var buf [8]attribute.KeyValue
+	set := p.labelSets.get(p.appendLabels(buf[:0], s, attrs))
+	seconds := durationSeconds(s)
 	// The span's context makes the measurement's exemplar point at it.
-	ctx := trace.ContextWithSpanContext(context.Background(), s.SpanContext())
-	opt := metric.WithAttributeSet(set)
-	inst.total.Add(ctx, 1, opt)
-	inst.duration.Record(ctx, durationSeconds(s), opt)
+	withSpanContext(s.SpanContext(), func(ctx context.Context) {
+		inst.total.Add(ctx, 1, set.addOpts...)
+		inst.duration.Record(ctx, seconds, set.recordOpts...)
+	})
 }
 
 // metricName returns the span's metric_name, or "" when it has none.
@@ -100,10 +102,9 @@ func metricName(attrs []attribute.KeyValue) string {
 	return ""
 }
 
-// labels returns the metric labels of a span: metric_label_* fields, the
-// configured field labels, span_name and result.
-func (p *Processor) labels(s sdktrace.ReadOnlySpan, attrs []attribute.KeyValue) []attribute.KeyValue {
-	labels := make([]attribute.KeyValue, 0, 4+len(p.fieldLabels))
+// appendLabels appends the metric labels of a span: metric_label_* fields,
+// the configured field labels, span_name and result.
+func (p *Processor) appendLabels(labels []attribute.KeyValue, s sdktrace.ReadOnlySpan, attrs []attribute.KeyValue) []attribute.KeyValue {
 	for _, kv := range attrs {
 		k := string(kv.Key)
 		if label, ok := strings.CutPrefix(k, storage.MetricLabelPrefix); ok && label != "" {

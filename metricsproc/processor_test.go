@@ -293,3 +293,18 @@ func TestWithBuckets(t *testing.T) {
 		t.Errorf("bounds %v counts %v, want [0.1 1] with the span in the first bucket", dp.Bounds, dp.BucketCounts)
 	}
 }
+
+// Label sets are cached by the order the labels come in, which differs from
+// the order attribute.Set sorts them into.
+func TestLabelOrderDoesNotDefeatCache(t *testing.T) {
+	h := newHarness(t, nil)
+	for range 3 {
+		_, span := h.tracer.Start(context.Background(), "zzz", trace.WithAttributes(
+			attribute.String("metric_name", "job"), attribute.String("metric_label_b", "2"), attribute.String("metric_label_a", "1")))
+		span.End()
+	}
+	pts := h.collect(t)["job"].(metricdata.Sum[int64]).DataPoints
+	if len(pts) != 1 || pts[0].Value != 3 || labelsOf(pts[0].Attributes) != "a=1,b=2,result=ok,span_name=zzz" {
+		t.Errorf("points %+v", pts)
+	}
+}

@@ -47,11 +47,49 @@ func (s *endedSpan) Attributes() []attribute.KeyValue { return s.attrs }
 func withLatency(s sdktrace.ReadOnlySpan) sdktrace.ReadOnlySpan {
 	latency := attribute.Float64(LatencyKey, LatencyMillis(s.StartTime(), s.EndTime()))
 	orig := s.Attributes()
-	attrs := make([]attribute.KeyValue, 0, len(orig)+1)
+	e := newEndedSpan(s, len(orig)+1)
 	for _, kv := range orig {
 		if kv.Key != LatencyKey {
-			attrs = append(attrs, kv)
+			e.attrs = append(e.attrs, kv)
 		}
 	}
-	return &endedSpan{ReadOnlySpan: s, attrs: append(attrs, latency)}
+	e.attrs = append(e.attrs, latency)
+	return e
+}
+
+// Ended spans with up to 32 attributes take one allocation: the wrapper
+// and its attributes together, in one of three sizes.
+type (
+	endedSpan8 struct {
+		endedSpan
+		buf [8]attribute.KeyValue
+	}
+	endedSpan16 struct {
+		endedSpan
+		buf [16]attribute.KeyValue
+	}
+	endedSpan32 struct {
+		endedSpan
+		buf [32]attribute.KeyValue
+	}
+)
+
+// newEndedSpan returns a wrapper of s with room for n attributes.
+func newEndedSpan(s sdktrace.ReadOnlySpan, n int) *endedSpan {
+	switch {
+	case n <= 8:
+		e := &endedSpan8{endedSpan: endedSpan{ReadOnlySpan: s}}
+		e.attrs = e.buf[:0]
+		return &e.endedSpan
+	case n <= 16:
+		e := &endedSpan16{endedSpan: endedSpan{ReadOnlySpan: s}}
+		e.attrs = e.buf[:0]
+		return &e.endedSpan
+	case n <= 32:
+		e := &endedSpan32{endedSpan: endedSpan{ReadOnlySpan: s}}
+		e.attrs = e.buf[:0]
+		return &e.endedSpan
+	default:
+		return &endedSpan{ReadOnlySpan: s, attrs: make([]attribute.KeyValue, 0, n)}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -45,19 +46,29 @@ func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
 		return
 	}
 	if parent != nil {
-		if fields := p.inheritable(parent, s); len(fields) > 0 {
+		bp := fieldsPool.Get().(*[]attribute.KeyValue)
+		if fields := p.inheritable((*bp)[:0], parent, s); len(fields) > 0 {
 			s.SetAttributes(withoutOwnKeys(fields, s.Attributes())...)
+			clear(fields) // drop references to values before pooling
+			*bp = fields[:0]
 		}
+		fieldsPool.Put(bp)
 	}
 	if p.next != nil {
 		p.next.OnStart(parent, s)
 	}
 }
 
-// inheritable returns the parent's inheritable fields followed by the
-// baggage members that become fields, in key order, one value per key.
-func (p *Processor) inheritable(parent context.Context, s sdktrace.ReadWriteSpan) []attribute.KeyValue {
-	var fields []attribute.KeyValue
+// fieldsPool holds the scratch slices OnStart gathers inherited fields in;
+// SetAttributes copies them into the span.
+var fieldsPool = sync.Pool{New: func() any {
+	fields := make([]attribute.KeyValue, 0, 32)
+	return &fields
+}}
+
+// inheritable appends to fields the parent's inheritable fields followed by
+// the baggage members that become fields, in key order, one value per key.
+func (p *Processor) inheritable(fields []attribute.KeyValue, parent context.Context, s sdktrace.ReadWriteSpan) []attribute.KeyValue {
 	ps := trace.SpanFromContext(parent)
 	if psc := ps.SpanContext(); psc.IsValid() && !psc.IsRemote() && psc.SpanID() == s.Parent().SpanID() {
 		for _, kv := range SpanFields(ps) {
@@ -67,7 +78,11 @@ func (p *Processor) inheritable(parent context.Context, s sdktrace.ReadWriteSpan
 			}
 		}
 	}
-	members := baggage.FromContext(parent).Members()
+	bag := baggage.FromContext(parent)
+	if bag.Len() == 0 {
+		return fields
+	}
+	members := bag.Members()
 	// Baggage keeps no order; sorting keeps every line's order fixed.
 	slices.SortFunc(members, func(a, b baggage.Member) int { return strings.Compare(a.Key(), b.Key()) })
 	for _, m := range members {
