@@ -31,7 +31,8 @@ func TestE2EShutdownFlushes(t *testing.T) {
 		cmd.Env = append(os.Environ(),
 			"OTEL_EXPORTER_OTLP_ENDPOINT="+jaegertest.OTLPEndpoint(protocol),
 			"OTEL_EXPORTER_OTLP_PROTOCOL="+protocol,
-			"OTEL_EXPORTER_OTLP_INSECURE=true")
+			"OTEL_EXPORTER_OTLP_INSECURE=true",
+			"OTEL_METRICS_EXPORTER=none") // Jaeger takes traces only
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", protocol, err, out)
 		}

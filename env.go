@@ -16,11 +16,15 @@ import (
 
 // otlpProtocol returns the OTLP protocol for a signal ("TRACES",
 // "METRICS", "LOGS") when the environment names an endpoint for it, and ""
-// when it does not. The protocol follows OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL,
+// when it does not or when OTEL_<SIGNAL>_EXPORTER is "none" (a traces-only
+// backend such as Jaeger wants OTEL_METRICS_EXPORTER=none). The protocol follows OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL,
 // then OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf by default, or grpc; any
 // other is an error. The exporters read the rest of the OTEL_EXPORTER_OTLP_*
 // variables (endpoint, headers, timeout, TLS) themselves.
 func otlpProtocol(signal string) (string, error) {
+	if strings.TrimSpace(os.Getenv("OTEL_"+signal+"_EXPORTER")) == "none" {
+		return "", nil
+	}
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_"+signal+"_ENDPOINT") == "" {
 		return "", nil
 	}

@@ -403,3 +403,22 @@ func TestPipelineMetrics(t *testing.T) {
 		t.Errorf("Prometheus exposition lacks db_event_total:\n%s", rec.Body.String())
 	}
 }
+
+func TestSignalExporterNone(t *testing.T) {
+	rec := &otlpReceiver{}
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", rec.start(t, "http/protobuf"))
+	t.Setenv("OTEL_METRICS_EXPORTER", "none")
+	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := p.TracerProvider().Tracer("t").Start(context.Background(), "op",
+		trace.WithAttributes(attribute.String("metric_name", "job")))
+	span.End()
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.spans()) != 1 || len(rec.metricNames()) != 0 {
+		t.Errorf("got spans %v and metrics %v, want the span only", keys(rec.spans()), rec.metricNames())
+	}
+}

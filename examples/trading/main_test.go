@@ -10,7 +10,10 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// leakOptions are goleak's options; the e2e build adds to them.
+var leakOptions []goleak.Option
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, leakOptions...) }
 
 // The goroutines run concurrently, so lines are grouped by span name (one
 // goroutine each) and ids renumbered before comparing with the reviewed

@@ -26,7 +26,9 @@ func FromEnv() (*Client, bool) {
 	if u == "" {
 		return nil, false
 	}
-	return &Client{BaseURL: u, HTTP: &http.Client{Timeout: 10 * time.Second}}, true
+	// No keep-alive: tests check for leaked goroutines when they end.
+	transport := &http.Transport{DisableKeepAlives: true}
+	return &Client{BaseURL: u, HTTP: &http.Client{Timeout: 10 * time.Second, Transport: transport}}, true
 }
 
 // Trace is one trace as Jaeger returns it.
