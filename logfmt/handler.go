@@ -193,7 +193,7 @@ func (h *Handler) appendAttr(b []byte, prefix string, groups []string, a slog.At
 
 // appendResolved appends an attr that has already been through ReplaceAttr.
 func (h *Handler) appendResolved(b []byte, prefix string, groups []string, a slog.Attr) []byte {
-	if a.Equal(slog.Attr{}) {
+	if isEmptyAttr(a) {
 		return b
 	}
 	if a.Value.Kind() == slog.KindGroup {
@@ -236,4 +236,10 @@ func shortLocation(file string, line int) string {
 		}
 	}
 	return file + ":" + strconv.Itoa(line)
+}
+
+// isEmptyAttr reports whether a is the zero Attr, which slog says to
+// ignore: an empty key and a nil value.
+func isEmptyAttr(a slog.Attr) bool {
+	return a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil
 }
