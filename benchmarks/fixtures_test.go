@@ -35,8 +35,8 @@ type noopProcessor struct{}
 
 func (noopProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 func (noopProcessor) OnEnd(sdktrace.ReadOnlySpan)                     {}
-func (noopProcessor) ForceFlush(context.Context) error               { return nil }
-func (noopProcessor) Shutdown(context.Context) error                 { return nil }
+func (noopProcessor) ForceFlush(context.Context) error                { return nil }
+func (noopProcessor) Shutdown(context.Context) error                  { return nil }
 
 // spanWith8Fields returns a context holding a live span with 8 stored
 // fields, 7 inherited from its parent.
