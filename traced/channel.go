@@ -19,6 +19,11 @@ func Send[T any](ctx context.Context, ch chan<- Message[T], v T) error {
 }
 
 func deliver[T any](ctx context.Context, ch chan<- Message[T], m Message[T]) error {
+	select { // a channel with room takes the message without a full select
+	case ch <- m:
+		return nil
+	default:
+	}
 	select {
 	case ch <- m:
 		return nil

@@ -3,6 +3,7 @@ package traced
 import (
 	"context"
 	"reflect"
+	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -19,22 +20,30 @@ func Consume[T any](ctx context.Context, m Message[T], fn func(context.Context, 
 }
 
 func consume[T any](cfg *config, ctx context.Context, m Message[T], fn func(context.Context, T) error) error {
+	info := payloadOf[T]()
 	ctx = m.Context(ctx)
-	start := cfg.startOptions(payloadType[T]())
-	if cfg.linkedRoot {
-		start = append(start, trace.WithNewRoot())
-		if m.spanContext.IsValid() {
-			start = append(start, trace.WithLinks(m.Link()))
+	start := info.start
+	if cfg.customStart() {
+		start = cfg.startOptions(info.attr)
+		if cfg.linkedRoot {
+			start = append(start, trace.WithNewRoot())
+			if m.spanContext.IsValid() {
+				start = append(start, trace.WithLinks(m.Link()))
+			}
+		}
+		if len(cfg.linkers) > 0 {
+			start = cfg.appendIndexLinks(start, m.Payload)
 		}
 	}
-	if len(cfg.linkers) > 0 {
-		start = cfg.appendIndexLinks(start, m.Payload)
-	}
-	ctx, span := cfg.tracer().Start(ctx, cfg.spanName(payloadType[T]()), start...)
+	ctx, span := cfg.tracer.Start(ctx, cfg.spanName(info), start...)
 	for _, remember := range cfg.remember {
 		remember(ctx, m.Payload)
 	}
-	return cfg.run(ctx, span, func(ctx context.Context) error { return fn(ctx, m.Payload) })
+	if !cfg.deferSends {
+		defer span.End()
+		return recordError(span, fn(ctx, m.Payload))
+	}
+	return cfg.runDeferringSends(ctx, span, func(ctx context.Context) error { return fn(ctx, m.Payload) })
 }
 
 // ConsumeAll runs fn on the payloads of msgs, in order, inside one consumer
@@ -62,19 +71,20 @@ func consumeAll[T any](cfg *config, ctx context.Context, msgs []Message[T], fn f
 			dropped++
 		}
 	}
-	start := cfg.startOptions(payloadType[T](), attribute.Int(BatchSizeKey, len(msgs)))
+	info := payloadOf[T]()
+	start := cfg.startOptions(info.attr, attribute.Int(BatchSizeKey, len(msgs)))
 	start = append(start, trace.WithLinks(links...))
 	if dropped > 0 {
 		start = append(start, trace.WithAttributes(attribute.Int(DroppedLinksKey, dropped)))
 	}
-	ctx, span := cfg.tracer().Start(ctx, cfg.spanName(payloadType[T]()), start...)
-	return cfg.run(ctx, span, func(ctx context.Context) error { return fn(ctx, payloads) })
+	ctx, span := cfg.tracer.Start(ctx, cfg.spanName(info), start...)
+	return cfg.runDeferringSends(ctx, span, func(ctx context.Context) error { return fn(ctx, payloads) })
 }
 
-// run calls fn in span, records its error, ends the span, and then, with
-// DeferSends, delivers the messages fn sent. A panic in fn ends the span
-// (the SDK records it) and goes on up.
-func (c *config) run(ctx context.Context, span trace.Span, fn func(context.Context) error) error {
+// runDeferringSends calls fn in span, records its error, ends the span,
+// and then, with DeferSends, delivers the messages fn sent. A panic in fn
+// ends the span (the SDK records it) and goes on up.
+func (c *config) runDeferringSends(ctx context.Context, span trace.Span, fn func(context.Context) error) error {
 	var out *outbox
 	if c.deferSends {
 		out = &outbox{}
@@ -99,16 +109,43 @@ func (c *config) startOptions(attrs ...attribute.KeyValue) []trace.SpanStartOpti
 	}
 }
 
-func (c *config) spanName(payload attribute.KeyValue) string {
+// customStart reports whether consumer spans need start options beyond the
+// payload's ready-made ones.
+func (c *config) customStart() bool {
+	return len(c.attrs) > 0 || c.linkedRoot || len(c.linkers) > 0
+}
+
+func (c *config) spanName(p *payload) string {
 	if c.name != "" {
 		return c.name
 	}
-	return "consume " + payload.Value.AsString()
+	return p.spanName
 }
 
-// payloadType names T, e.g. main.Order.
-func payloadType[T any]() attribute.KeyValue {
-	return attribute.String(PayloadTypeKey, reflect.TypeFor[T]().String())
+// payload describes a payload type once: its attribute, the default span
+// name and the start options of a plain consumer span.
+type payload struct {
+	attr     attribute.KeyValue
+	spanName string
+	start    []trace.SpanStartOption
+}
+
+var payloads sync.Map // reflect.Type → *payload
+
+// payloadOf returns the description of T, e.g. main.Order.
+func payloadOf[T any]() *payload {
+	t := reflect.TypeFor[T]()
+	if p, ok := payloads.Load(t); ok {
+		return p.(*payload)
+	}
+	name := t.String()
+	attr := attribute.String(PayloadTypeKey, name)
+	p, _ := payloads.LoadOrStore(t, &payload{
+		attr:     attr,
+		spanName: "consume " + name,
+		start:    []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(attr)},
+	})
+	return p.(*payload)
 }
 
 func recordError(span trace.Span, err error) error {

@@ -34,6 +34,9 @@ func (m Message[T]) Context(ctx context.Context) context.Context {
 	if m.spanContext.IsValid() {
 		ctx = trace.ContextWithRemoteSpanContext(ctx, m.spanContext)
 	}
+	if m.baggage.Len() == 0 && baggage.FromContext(ctx).Len() == 0 {
+		return ctx // nothing to carry, nothing to replace
+	}
 	return baggage.ContextWithBaggage(ctx, m.baggage)
 }
 

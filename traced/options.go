@@ -2,6 +2,7 @@ package traced
 
 import (
 	"context"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -30,6 +31,7 @@ type Option func(*config)
 
 type config struct {
 	tracerProvider trace.TracerProvider
+	tracer         trace.Tracer
 	name           string
 	linkedRoot     bool
 	maxLinks       int
@@ -47,10 +49,27 @@ func newConfig(opts []Option) config {
 	if c.tracerProvider == nil {
 		c.tracerProvider = otel.GetTracerProvider()
 	}
+	c.tracer = tracerOf(c.tracerProvider)
 	return c
 }
 
-func (c *config) tracer() trace.Tracer { return c.tracerProvider.Tracer(ScopeName) }
+// lastTracer remembers the tracer of the provider used last: asking a
+// provider for its tracer takes a lock, and Consume would ask per message.
+var lastTracer atomic.Pointer[providerTracer]
+
+type providerTracer struct {
+	provider trace.TracerProvider
+	tracer   trace.Tracer
+}
+
+func tracerOf(tp trace.TracerProvider) trace.Tracer {
+	if last := lastTracer.Load(); last != nil && last.provider == tp {
+		return last.tracer
+	}
+	t := tp.Tracer(ScopeName)
+	lastTracer.Store(&providerTracer{provider: tp, tracer: t})
+	return t
+}
 
 // WithTracerProvider sets where consumer spans come from; the default is
 // otel.GetTracerProvider().
