@@ -6,6 +6,7 @@ import (
 
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
+	"github.com/spanlog/spanlog/redact"
 	"github.com/spanlog/spanlog/storage"
 	otellog "go.opentelemetry.io/otel/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -33,6 +34,7 @@ type config struct {
 	cardinalityLimit *int
 	metricsOpts      []metricsproc.Option
 
+	redact           *redact.Keys
 	logsAsSpanEvents bool
 	otlpLogs         bool
 	loggerProvider   otellog.LoggerProvider
@@ -130,4 +132,13 @@ func WithOTLPLogs() Option { return func(c *config) { c.otlpLogs = true } }
 // lp. The caller owns lp and shuts it down.
 func WithLoggerProvider(lp otellog.LoggerProvider) Option {
 	return func(c *config) { c.loggerProvider = lp }
+}
+
+// WithRedactedKeys hides secrets everywhere: values of these keys (or of
+// keys whose last dotted segment is one of them, ignoring case) print as
+// [REDACTED] in log and span lines, are never inherited by child spans or
+// copied from baggage, and never become metric labels. redact.Common is a
+// starting list.
+func WithRedactedKeys(names ...string) Option {
+	return func(c *config) { c.redact = redact.New(names...) }
 }

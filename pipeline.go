@@ -61,6 +61,9 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	if cfg.addSource {
 		handlerOpts.AddSource = true
 	}
+	if cfg.redact != nil {
+		handlerOpts.Redact = cfg.redact
+	}
 
 	res, err := newResource(ctx, cfg.serviceName)
 	if err != nil {
@@ -90,11 +93,17 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	if handlerOpts.Level != nil {
 		spanLineOpts = append([]logfmt.SpanOption{logfmt.WithMinLevel(handlerOpts.Level)}, spanLineOpts...)
 	}
+	storageOpts, metricsOpts := cfg.storageOpts, cfg.metricsOpts
+	if cfg.redact != nil {
+		storageOpts = append(storageOpts, storage.WithRedact(cfg.redact))
+		metricsOpts = append(metricsOpts, metricsproc.WithRedact(cfg.redact))
+		spanLineOpts = append(spanLineOpts, logfmt.WithRedact(cfg.redact))
+	}
 	chain := storage.New(
 		metricsproc.New(
 			logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),
-			mp, cfg.metricsOpts...),
-		cfg.storageOpts...)
+			mp, metricsOpts...),
+		storageOpts...)
 
 	tpOpts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),

@@ -208,7 +208,7 @@ func appendMillis(b []byte, ms float64) []byte {
 
 // appendAttributeValue appends an OpenTelemetry attribute value. Scalars are
 // written directly; slices and other kinds use the SDK's Emit form.
-func appendAttributeValue(b []byte, v attribute.Value) []byte {
+func appendAttributeValue(b []byte, v attribute.Value, lim limits) []byte {
 	switch v.Type() {
 	case attribute.BOOL:
 		return strconv.AppendBool(b, v.AsBool())
@@ -217,8 +217,8 @@ func appendAttributeValue(b []byte, v attribute.Value) []byte {
 	case attribute.FLOAT64:
 		return appendFloat(b, v.AsFloat64())
 	case attribute.STRING:
-		return appendString(b, v.AsString())
+		return appendString(b, lim.cap(v.AsString()))
 	default:
-		return appendString(b, v.Emit())
+		return appendString(b, lim.cap(v.Emit()))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -37,6 +38,15 @@ type HandlerOptions struct {
 	// LeaveSpanStatus stops records at slog.LevelError and above from
 	// setting the status of the ctx span to Error.
 	LeaveSpanStatus bool
+
+	// MaxValueBytes caps each value, message and key: a longer one is cut
+	// at a rune boundary and ends with "…[truncated N bytes]". Zero means
+	// DefaultMaxValueBytes (64 KiB); a negative value means no cap.
+	MaxValueBytes int
+
+	// Redact names keys whose values print as [REDACTED], in records and
+	// in stored fields alike.
+	Redact *redact.Keys
 }
 
 // Handler is a slog.Handler writing one logfmt line per record:
@@ -49,6 +59,7 @@ type HandlerOptions struct {
 // Write under a lock they share.
 type Handler struct {
 	opts   HandlerOptions
+	lim    limits
 	out    *SyncWriter
 	attrs  []byte   // preformatted " key=value" pairs from WithAttrs
 	prefix string   // escaped, dotted group prefix for attrs added later
@@ -64,6 +75,7 @@ func NewHandler(w io.Writer, opts *HandlerOptions) *Handler {
 	if opts != nil {
 		h.opts = *opts
 	}
+	h.lim = limits{maxValue: h.opts.MaxValueBytes, redact: h.opts.Redact}
 	return h
 }
 
@@ -125,13 +137,14 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		b = h.appendAttr(b, h.prefix, h.groups, a)
 		return true
 	})
-	b = appendSpanContext(b, span, h.opts.ReplaceAttr)
+	b = appendSpanContext(b, span, h.opts.ReplaceAttr, h.lim)
 	if h.opts.AddSource && r.PC != 0 {
 		b = h.appendSource(b, r.PC)
 	}
 	if !r.Time.IsZero() {
 		b = h.appendTimestamp(b, r)
 	}
+	b = h.lim.capLine(b)
 	*bp = b
 	return writeLine(h.out, b)
 }
@@ -143,7 +156,7 @@ func (h *Handler) appendBuiltins(b []byte, r slog.Record) []byte {
 		b = append(b, " level="...)
 		b = appendString(b, r.Level.String())
 		b = append(b, " msg="...)
-		return appendString(b, r.Message)
+		return appendString(b, h.lim.cap(r.Message))
 	}
 	b = h.appendAttr(b, "", nil, slog.Any(slog.LevelKey, r.Level))
 	return h.appendAttr(b, "", nil, slog.String(slog.MessageKey, r.Message))
@@ -212,9 +225,12 @@ func (h *Handler) appendResolved(b []byte, prefix string, groups []string, a slo
 	}
 	b = append(b, ' ')
 	b = append(b, prefix...)
-	b = appendKey(b, a.Key)
+	b = appendKey(b, h.lim.cap(a.Key))
 	b = append(b, '=')
-	return appendSlogValue(b, a.Value)
+	if h.lim.secret(a.Key) {
+		return append(b, redact.Placeholder...)
+	}
+	return appendSlogValue(b, a.Value, h.lim)
 }
 
 // packagePath returns the import path of the package defining function, a

@@ -5,7 +5,14 @@ import (
 	"testing"
 
 	gologfmt "github.com/go-logfmt/logfmt"
+	"go.opentelemetry.io/otel"
 )
+
+// setErrorHandler routes otel.Handle to f until restore is called.
+func setErrorHandler(f func(error)) (restore func()) {
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(f))
+	return func() { otel.SetErrorHandler(otel.ErrorHandlerFunc(func(error) {})) }
+}
 
 // pair is one decoded key/value.
 type pair struct{ key, value string }

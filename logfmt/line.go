@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/spanlog/spanlog/redact"
 	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -17,20 +18,23 @@ func writeLine(w io.Writer, b []byte) error {
 		return nil
 	}
 	b = append(b, '\n')
-	_, err := w.Write(b[1:])
+	n, err := w.Write(b[1:])
+	if err == nil && n < len(b)-1 {
+		err = io.ErrShortWrite // a writer taking part of a line must say why
+	}
 	return err
 }
 
 // appendSpanContext appends span= and trace_id= for a span with a valid
 // span context, then the span's stored fields. Nothing is appended outside a
 // span.
-func appendSpanContext(b []byte, span trace.Span, rep func([]string, slog.Attr) slog.Attr) []byte {
+func appendSpanContext(b []byte, span trace.Span, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
 	sc := span.SpanContext()
 	if !sc.IsValid() {
 		return b
 	}
 	b = appendIDs(b, sc)
-	return appendFields(b, storage.SpanFields(span), rep)
+	return appendFields(b, storage.SpanFields(span), rep, lim)
 }
 
 // appendIDs appends " span=<16 hex> trace_id=<32 hex>".
@@ -49,25 +53,29 @@ func appendSpanID(b []byte, key string, id trace.SpanID) []byte {
 // appendFields appends stored fields in their order, leaving out latency_ms,
 // which span lines print in a fixed place of their own. With rep set, each
 // field goes through it as a slog.Attr with no groups.
-func appendFields(b []byte, fields []attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr) []byte {
+func appendFields(b []byte, fields []attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
 	for _, kv := range fields {
 		if kv.Key == storage.LatencyKey {
 			continue
 		}
 		if rep != nil {
-			b = appendReplacedField(b, kv, rep)
+			b = appendReplacedField(b, kv, rep, lim)
 			continue
 		}
 		b = append(b, ' ')
-		b = appendKey(b, string(kv.Key))
+		b = appendKey(b, lim.cap(string(kv.Key)))
 		b = append(b, '=')
-		b = appendAttributeValue(b, kv.Value)
+		if lim.secret(string(kv.Key)) {
+			b = append(b, redact.Placeholder...)
+			continue
+		}
+		b = appendAttributeValue(b, kv.Value, lim)
 	}
 	return b
 }
 
-func appendReplacedField(b []byte, kv attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr) []byte {
-	h := Handler{opts: HandlerOptions{ReplaceAttr: rep}}
+func appendReplacedField(b []byte, kv attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
+	h := Handler{opts: HandlerOptions{ReplaceAttr: rep}, lim: lim}
 	return h.appendAttr(b, "", nil, slogAttr(kv))
 }
 

@@ -3,6 +3,8 @@ package logfmt
 import (
 	"log/slog"
 
+	"github.com/spanlog/spanlog/redact"
+
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -42,6 +44,17 @@ func WithMinLevel(level slog.Leveler) SpanOption {
 // times for a span's lines to pair up.
 func WithFilter(keep func(sdktrace.ReadOnlySpan) bool) SpanOption {
 	return func(p *SpanProcessor) { p.keep = keep }
+}
+
+// WithMaxValueBytes caps each value, span name and key as
+// HandlerOptions.MaxValueBytes does.
+func WithMaxValueBytes(n int) SpanOption {
+	return func(p *SpanProcessor) { p.lim.maxValue = n }
+}
+
+// WithRedact prints the values of these keys as [REDACTED].
+func WithRedact(keys *redact.Keys) SpanOption {
+	return func(p *SpanProcessor) { p.lim.redact = keys }
 }
 
 // DropRootSpansNamed returns a filter, for WithFilter, that drops the spans

@@ -33,6 +33,7 @@ type SpanProcessor struct {
 	lines    Lines
 	minLevel slog.Leveler
 	keep     func(sdktrace.ReadOnlySpan) bool
+	lim      limits
 
 	shutdown atomic.Bool
 	failing  atomic.Bool // a write failed and no write has succeeded since
@@ -122,7 +123,7 @@ func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, lev
 	b := append(*bp, " level="...)
 	b = append(b, level.String()...)
 	b = append(b, " span_name="...)
-	b = appendString(b, s.Name())
+	b = appendString(b, p.lim.cap(s.Name()))
 	sc := s.SpanContext()
 	b = appendSpanID(b, " span=", sc.SpanID())
 	if parent := s.Parent(); parent.IsValid() {
@@ -140,7 +141,8 @@ func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, lev
 		b = appendMillis(b, latencyMillis(s))
 	}
 	b = appendLinks(b, s.Links())
-	b = appendFields(b, s.Attributes(), nil)
+	b = appendFields(b, s.Attributes(), nil, p.lim)
+	b = p.lim.capLine(b)
 	*bp = b
 	p.write(b)
 }
@@ -164,12 +166,13 @@ func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
 		b := append(*bp, " level="...)
 		b = append(b, level.String()...)
 		b = append(b, " msg="...)
-		b = appendString(b, ev.Name)
-		b = appendFields(b, ev.Attributes, nil)
+		b = appendString(b, p.lim.cap(ev.Name))
+		b = appendFields(b, ev.Attributes, nil, p.lim)
 		b = appendIDs(b, s.SpanContext())
-		b = appendFields(b, s.Attributes(), nil)
+		b = appendFields(b, s.Attributes(), nil, p.lim)
 		b = append(b, " timestamp="...)
 		b = appendTime(b, ev.Time)
+		b = p.lim.capLine(b)
 		*bp = b
 		p.write(b)
 		putBuffer(bp)

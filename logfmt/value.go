@@ -10,10 +10,10 @@ import (
 
 // appendSlogValue appends a resolved slog value. Group values never reach
 // here: the handler flattens them into dotted keys.
-func appendSlogValue(b []byte, v slog.Value) []byte {
+func appendSlogValue(b []byte, v slog.Value, lim limits) []byte {
 	switch v.Kind() {
 	case slog.KindString:
-		return appendString(b, v.String())
+		return appendString(b, lim.cap(v.String()))
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -27,7 +27,7 @@ func appendSlogValue(b []byte, v slog.Value) []byte {
 	case slog.KindTime:
 		return appendTime(b, v.Time())
 	default:
-		return appendString(b, anyText(v.Any()))
+		return appendString(b, lim.cap(anyText(v.Any())))
 	}
 }
 

@@ -1,5 +1,7 @@
 package metricsproc
 
+import "github.com/spanlog/spanlog/redact"
+
 // Option configures a Processor.
 type Option func(*Processor)
 
@@ -27,6 +29,12 @@ func WithFieldLabels(keys ...string) Option {
 // WithBuckets sets the histogram bucket boundaries, in seconds.
 func WithBuckets(bounds ...float64) Option {
 	return func(p *Processor) { p.buckets = bounds }
+}
+
+// WithRedact keeps secret keys out of labels: a metric_label_* or field
+// label whose key matches is left off the metric.
+func WithRedact(keys *redact.Keys) Option {
+	return func(p *Processor) { p.redact = keys }
 }
 
 // WithMaxMetricNames caps the distinct metric names that get instruments.

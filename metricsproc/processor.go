@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/spanlog/spanlog/redact"
 	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -32,6 +33,7 @@ type Processor struct {
 	maxNames    int
 	cache       instrumentCache
 	labelSets   *labelSets
+	redact      *redact.Keys
 	shutdown    atomic.Bool
 }
 
@@ -108,11 +110,13 @@ func (p *Processor) appendLabels(labels []attribute.KeyValue, s sdktrace.ReadOnl
 	for _, kv := range attrs {
 		k := string(kv.Key)
 		if label, ok := strings.CutPrefix(k, storage.MetricLabelPrefix); ok && label != "" {
-			labels = append(labels, attribute.KeyValue{Key: attribute.Key(label), Value: kv.Value})
+			if !p.redact.Match(label) {
+				labels = append(labels, attribute.KeyValue{Key: attribute.Key(label), Value: kv.Value})
+			}
 			continue
 		}
 		for _, want := range p.fieldLabels {
-			if k == want {
+			if k == want && !p.redact.Match(k) {
 				labels = append(labels, kv)
 			}
 		}

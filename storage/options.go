@@ -1,5 +1,7 @@
 package storage
 
+import "github.com/spanlog/spanlog/redact"
+
 // Option configures a Processor.
 type Option func(*Processor)
 
@@ -15,6 +17,12 @@ func WithInheritFilter(keep func(key string) bool) Option {
 // returns false turns baggage copying off.
 func WithBaggageFilter(keep func(key string) bool) Option {
 	return func(p *Processor) { p.baggage = keep }
+}
+
+// WithRedact keeps secret keys from spreading: a parent field or baggage
+// member whose key matches is never copied into a child span.
+func WithRedact(keys *redact.Keys) Option {
+	return func(p *Processor) { p.redact = keys }
 }
 
 // OnlyKeys returns a filter accepting exactly the given keys, for

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -20,6 +21,7 @@ type Processor struct {
 	next     sdktrace.SpanProcessor
 	inherit  func(key string) bool
 	baggage  func(key string) bool
+	redact   *redact.Keys
 	shutdown atomic.Bool
 }
 
@@ -73,7 +75,7 @@ func (p *Processor) inheritable(fields []attribute.KeyValue, parent context.Cont
 	if psc := ps.SpanContext(); psc.IsValid() && !psc.IsRemote() && psc.SpanID() == s.Parent().SpanID() {
 		for _, kv := range SpanFields(ps) {
 			k := string(kv.Key)
-			if !IsPerSpanKey(k) && (p.inherit == nil || p.inherit(k)) {
+			if !IsPerSpanKey(k) && !p.redact.Match(k) && (p.inherit == nil || p.inherit(k)) {
 				fields = append(fields, kv)
 			}
 		}
@@ -86,7 +88,7 @@ func (p *Processor) inheritable(fields []attribute.KeyValue, parent context.Cont
 	// Baggage keeps no order; sorting keeps every line's order fixed.
 	slices.SortFunc(members, func(a, b baggage.Member) int { return strings.Compare(a.Key(), b.Key()) })
 	for _, m := range members {
-		if p.baggage != nil && !p.baggage(m.Key()) {
+		if (p.baggage != nil && !p.baggage(m.Key())) || p.redact.Match(m.Key()) {
 			continue
 		}
 		fields = setField(fields, attribute.String(m.Key(), m.Value()))
