@@ -2,8 +2,8 @@ package logfmt
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
