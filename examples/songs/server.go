@@ -39,9 +39,15 @@ type job struct {
 }
 
 func newServer(p *spanlog.Pipeline) *server {
+	return newServerWith(p.TracerProvider().Tracer("songs"), p.Logger())
+}
+
+// newServerWith builds the server on any tracer and logger; the load test
+// runs it bare, with no-op ones, to measure what spanlog costs.
+func newServerWith(tracer trace.Tracer, log *slog.Logger) *server {
 	s := &server{
-		tracer: p.TracerProvider().Tracer("songs"),
-		log:    p.Logger(),
+		tracer: tracer,
+		log:    log,
 		jobs:   make(chan job, 64),
 		done:   make(chan struct{}),
 	}
@@ -52,15 +58,20 @@ func newServer(p *spanlog.Pipeline) *server {
 // handler returns the service's routes, instrumented with otelhttp so each
 // request span carries the HTTP semantic-convention fields.
 func (s *server) handler(p *spanlog.Pipeline) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/songs", s.postSong)
-	mux.Handle("GET /metrics", p.MetricsHandler())
-	return runAfter(otelhttp.NewHandler(mux, "songs",
+	return runAfter(otelhttp.NewHandler(s.routes(p.MetricsHandler()), "songs",
 		otelhttp.WithTracerProvider(p.TracerProvider()),
 		otelhttp.WithMeterProvider(p.MeterProvider()),
 		otelhttp.WithPropagators(p.Propagator()),
 		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/metrics" }),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP request" })))
+}
+
+// routes maps the service's paths, with metrics serving GET /metrics.
+func (s *server) routes(metrics http.Handler) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/songs", s.postSong)
+	mux.Handle("GET /metrics", metrics)
+	return mux
 }
 
 // badRequest is a client error: its status and a message for the client.
