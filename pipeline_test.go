@@ -40,6 +40,7 @@ func TestPipelineDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
 	ctx, parent := p.TracerProvider().Tracer("t").Start(context.Background(), "parent", trace.WithAttributes(attribute.String("a", "1")))
 	ctx, child := p.TracerProvider().Tracer("t").Start(ctx, "child")
 	p.Logger().InfoContext(ctx, "hello")
@@ -79,6 +80,7 @@ func TestServiceNameOptionWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
 	_, span := p.TracerProvider().Tracer("t").Start(context.Background(), "op")
 	span.End()
 	_ = p.ForceFlush(context.Background())
@@ -133,6 +135,9 @@ func mustMember(t *testing.T, k, v string) baggage.Baggage {
 }
 
 func TestShutdownIsIdempotentAndHonoursContext(t *testing.T) {
+	// The stuck export ends at the batch processor's export timeout; keep it
+	// short so no goroutine outlives the test.
+	t.Setenv("OTEL_BSP_EXPORT_TIMEOUT", "200")
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard), spanlog.WithSpanExporter(blockingExporter{}))
 	if err != nil {
 		t.Fatal(err)
