@@ -129,3 +129,24 @@ func TestAppendTimeMatchesLayout(t *testing.T) {
 		}
 	}
 }
+
+// plainPrefix stops at the first byte that is not plain, wherever it is.
+func TestPlainPrefix(t *testing.T) {
+	for c := range 256 {
+		for lane := range 8 {
+			word := []byte("abcdefgh")
+			word[lane] = byte(c)
+			s := string(word)
+			want := 8
+			for i := range 8 {
+				if !plainValueByte[s[i]] {
+					want = i
+					break
+				}
+			}
+			if got := plainPrefix(s); got != want {
+				t.Fatalf("plainPrefix(%q) = %d, want %d", s, got, want)
+			}
+		}
+	}
+}

@@ -23,8 +23,16 @@ type limits struct {
 }
 
 // cap returns s cut to the value limit at a rune boundary, with a visible
-// marker saying how much was cut: "…[truncated N bytes]".
+// marker saying how much was cut: "…[truncated N bytes]". The common case,
+// a short value, is one comparison, inlined.
 func (l limits) cap(s string) string {
+	if len(s) <= DefaultMaxValueBytes && l.maxValue == 0 {
+		return s
+	}
+	return l.cut(s)
+}
+
+func (l limits) cut(s string) string {
 	max := l.maxValue
 	if max == 0 {
 		max = DefaultMaxValueBytes
