@@ -24,11 +24,7 @@ func TestE2EJaeger(t *testing.T) {
 	}
 	for _, protocol := range []string{"http/protobuf", "grpc"} {
 		t.Run(protocol, func(t *testing.T) {
-			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", jaegertest.OTLPEndpoint(protocol))
-			t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
-			t.Setenv("OTEL_EXPORTER_OTLP_INSECURE", "true")
-			t.Setenv("OTEL_METRICS_EXPORTER", "none") // Jaeger takes traces only
-			service := fmt.Sprintf("songs-e2e-%s-%d", strings.ReplaceAll(protocol, "/", "-"), time.Now().UnixNano())
+			service := jaegertest.Export(t, protocol, "songs")
 
 			var out bytes.Buffer
 			if err := run("", &out, spanlog.WithServiceName(service), spanlog.WithLogsAsSpanEvents()); err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -181,4 +182,15 @@ func OTLPEndpoint(protocol string) string {
 		return "http://127.0.0.1:" + os.Getenv("JAEGER_OTLP_GRPC_PORT")
 	}
 	return "http://127.0.0.1:" + os.Getenv("JAEGER_OTLP_HTTP_PORT")
+}
+
+// Export points this test's OTLP span export at Jaeger over protocol, turns
+// metric export off (Jaeger takes traces only), and returns a service name
+// no other run has used, starting with prefix.
+func Export(t interface{ Setenv(k, v string) }, protocol, prefix string) string {
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", OTLPEndpoint(protocol))
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
+	t.Setenv("OTEL_EXPORTER_OTLP_INSECURE", "true")
+	t.Setenv("OTEL_METRICS_EXPORTER", "none")
+	return fmt.Sprintf("%s-e2e-%s-%d", prefix, strings.ReplaceAll(protocol, "/", "-"), time.Now().UnixNano())
 }
