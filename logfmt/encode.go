@@ -2,6 +2,7 @@ package logfmt
 
 import (
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -165,35 +166,79 @@ func appendU4(b []byte, r rune) []byte {
 // a log line's cost. Years outside 0–9999 fall back to AppendFormat.
 func appendTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
+	d, ok := dateOf(t)
+	if !ok {
 		return t.AppendFormat(b, timeLayout)
 	}
-	hour, minute, sec := t.Clock()
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, minute, 2)
-	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
-	b = append(b, '.')
-	b = appendDigits(b, t.Nanosecond()/1000, 6)
-	return append(b, 'Z')
+	micro := t.Nanosecond() / 1000
+	return append(b,
+		twoDigits[d.year/100*2], twoDigits[d.year/100*2+1], twoDigits[d.year%100*2], twoDigits[d.year%100*2+1], '-',
+		twoDigits[d.month*2], twoDigits[d.month*2+1], '-',
+		twoDigits[d.day*2], twoDigits[d.day*2+1], 'T',
+		twoDigits[d.hour*2], twoDigits[d.hour*2+1], ':',
+		twoDigits[d.minute*2], twoDigits[d.minute*2+1], ':',
+		twoDigits[t.Unix()%60*2], twoDigits[t.Unix()%60*2+1], '.',
+		twoDigits[micro/10000*2], twoDigits[micro/10000*2+1],
+		twoDigits[micro/100%100*2], twoDigits[micro/100%100*2+1],
+		twoDigits[micro%100*2], twoDigits[micro%100*2+1], 'Z')
 }
 
-// appendDigits appends n, which is non-negative, zero-padded to width.
-func appendDigits(b []byte, n, width int) []byte {
-	var buf [8]byte
-	for i := width - 1; i >= 0; i-- {
-		buf[i] = byte('0' + n%10)
-		n /= 10
+// twoDigits holds "00" to "99", two bytes each.
+const twoDigits = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
+
+// civil is a UTC minute broken into its calendar fields.
+type civil struct{ year, month, day, hour, minute int }
+
+// lastMinute caches the calendar fields of the minute formatted last,
+// packed with the minute's number into one word: lines come many to a
+// minute, and working the fields out of a time is most of formatting it.
+var lastMinute atomic.Uint64
+
+// dateOf returns t's calendar fields down to the minute, or false for
+// years outside 0–9999.
+func dateOf(t time.Time) (civil, bool) {
+	unix := t.Unix()
+	minute := unix / 60
+	if unix >= 0 && minute < 1<<25 { // 1970 to 2033 fit the cache's key
+		if w := lastMinute.Load(); w != 0 && int64(w>>34) == minute {
+			return unpackCivil(w), true
+		}
 	}
-	return append(b, buf[:width]...)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return civil{}, false
+	}
+	hour, min, _ := t.Clock()
+	c := civil{year, int(month), day, hour, min}
+	if unix >= 0 && minute < 1<<25 {
+		lastMinute.Store(uint64(minute)<<34 | packCivil(c))
+	}
+	return c, true
+}
+
+// packCivil packs the fields in 34 bits: year 14, month 4, day 5, hour 5,
+// minute 6.
+func packCivil(c civil) uint64 {
+	return uint64(c.year)<<20 | uint64(c.month)<<16 | uint64(c.day)<<11 | uint64(c.hour)<<6 | uint64(c.minute)
+}
+
+func unpackCivil(w uint64) civil {
+	return civil{
+		year:   int(w >> 20 & (1<<14 - 1)),
+		month:  int(w >> 16 & 0xF),
+		day:    int(w >> 11 & 0x1F),
+		hour:   int(w >> 6 & 0x1F),
+		minute: int(w & 0x3F),
+	}
 }
 
 // appendFloat appends f in the shortest form that reads back exactly.

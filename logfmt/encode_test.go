@@ -150,3 +150,17 @@ func TestPlainPrefix(t *testing.T) {
 		}
 	}
 }
+
+// The cached minute gives the same text as working the fields out anew,
+// across minute, hour, day and year boundaries.
+func TestAppendTimeCacheAcrossBoundaries(t *testing.T) {
+	start := time.Date(2026, 12, 31, 23, 58, 59, 999_999_000, time.UTC)
+	for i := range 200 {
+		tm := start.Add(time.Duration(i) * 700 * time.Millisecond)
+		for range 2 { // the second call hits the cache
+			if got, want := string(appendTime(nil, tm)), tm.Format(timeLayout); got != want {
+				t.Fatalf("appendTime(%v) = %s, want %s", tm, got, want)
+			}
+		}
+	}
+}

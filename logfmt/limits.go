@@ -48,7 +48,7 @@ func (l limits) cut(s string) string {
 }
 
 // secret reports whether the value of key must be hidden.
-func (l limits) secret(key string) bool { return l.redact.Match(key) }
+func (l limits) secret(key string) bool { return l.redact != nil && l.redact.Match(key) }
 
 // capLine cuts a line of pairs (each starting with a space) that is longer
 // than maxLineBytes at the last pair boundary that fits, and says how many
