@@ -135,7 +135,7 @@ func WithLoggerProvider(lp otellog.LoggerProvider) Option {
 }
 
 // WithRedactedKeys hides secrets everywhere: values of these keys (or of
-// keys whose last dotted segment is one of them, ignoring case) print as
+// keys ending in "." or "_" and one of them, ignoring case) print as
 // [REDACTED] in log and span lines, are never inherited by child spans or
 // copied from baggage, and never become metric labels. redact.Common is a
 // starting list.

@@ -13,10 +13,11 @@ const Placeholder = "[REDACTED]"
 var Common = []string{"password", "passwd", "secret", "token", "access_token", "refresh_token",
 	"api_key", "apikey", "authorization", "cookie", "set-cookie", "private_key"}
 
-// Keys is a set of secret keys. A key matches when it, or its last dotted
-// segment, equals one of the names, ignoring case: "authorization" matches
-// "http.request.header.authorization". A nil *Keys matches nothing. Keys is
-// immutable and safe for concurrent use.
+// Keys is a set of secret keys. A key matches when, ignoring case, it
+// equals one of the names or ends with "." or "_" and the name:
+// "authorization" matches "http.request.header.authorization" and
+// "password" matches "metric_label_password". A nil *Keys matches nothing.
+// Keys is immutable and safe for concurrent use.
 type Keys struct {
 	names []string
 }
@@ -37,12 +38,11 @@ func (k *Keys) Match(key string) bool {
 	if k == nil || len(k.names) == 0 {
 		return false
 	}
-	last := key
-	if i := strings.LastIndexByte(key, '.'); i >= 0 {
-		last = key[i+1:]
-	}
 	for _, n := range k.names {
-		if strings.EqualFold(key, n) || strings.EqualFold(last, n) {
+		if len(key) < len(n) || !strings.EqualFold(key[len(key)-len(n):], n) {
+			continue
+		}
+		if rest := len(key) - len(n); rest == 0 || key[rest-1] == '.' || key[rest-1] == '_' {
 			return true
 		}
 	}

@@ -13,7 +13,13 @@ import (
 
 	"github.com/spanlog/spanlog"
 	"github.com/spanlog/spanlog/logfmt/logfmttest"
+	"go.uber.org/goleak"
 )
+
+// leakOptions are goleak's options; the e2e build adds to them.
+var leakOptions []goleak.Option
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, leakOptions...) }
 
 // The demo's output, with ids made sequential and run-to-run values
 // scrubbed, is a reviewed golden file.

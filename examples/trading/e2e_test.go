@@ -12,17 +12,9 @@ import (
 
 	"github.com/spanlog/spanlog"
 	"github.com/spanlog/spanlog/internal/jaegertest"
-	"go.uber.org/goleak"
 )
 
-// The OTLP HTTP exporter shares a package-level transport and does not
-// close its idle keep-alive connection at Shutdown; the connection's two
-// goroutines end when it idles out (90 s). They are the SDK's, not ours.
-func init() {
-	leakOptions = append(leakOptions,
-		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"))
-}
+func init() { leakOptions = append(leakOptions, jaegertest.KeepAliveLeaks()...) }
 
 // TestE2EJaeger runs the trading flow exporting to a real Jaeger, over OTLP
 // HTTP and gRPC: baggage fields and span links must arrive, and no span may

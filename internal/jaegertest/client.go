@@ -12,6 +12,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // Client talks to one Jaeger query service.
@@ -193,4 +195,15 @@ func Export(t interface{ Setenv(k, v string) }, protocol, prefix string) string 
 	t.Setenv("OTEL_EXPORTER_OTLP_INSECURE", "true")
 	t.Setenv("OTEL_METRICS_EXPORTER", "none")
 	return fmt.Sprintf("%s-e2e-%s-%d", prefix, strings.ReplaceAll(protocol, "/", "-"), time.Now().UnixNano())
+}
+
+// KeepAliveLeaks are goleak options for the goroutines an OTLP HTTP
+// exporter leaves behind: it shares a package-level transport and does not
+// close its idle keep-alive connection at Shutdown, so the connection's two
+// goroutines live until it idles out (90 s). They are the SDK's, not ours.
+func KeepAliveLeaks() []goleak.Option {
+	return []goleak.Option{
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+	}
 }
