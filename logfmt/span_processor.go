@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spanlog/spanlog/internal/chain"
 	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
@@ -29,14 +30,13 @@ import (
 // OnStart and OnEnd block while the writer does.
 type SpanProcessor struct {
 	out      *SyncWriter
-	next     sdktrace.SpanProcessor
+	link     chain.Link
 	lines    Lines
 	minLevel slog.Leveler
 	keep     func(sdktrace.ReadOnlySpan) bool
 	lim      limits
 
-	shutdown atomic.Bool
-	failing  atomic.Bool // a write failed and no write has succeeded since
+	failing atomic.Bool // a write failed and no write has succeeded since
 }
 
 var _ sdktrace.SpanProcessor = (*SpanProcessor)(nil)
@@ -45,7 +45,8 @@ var _ sdktrace.SpanProcessor = (*SpanProcessor)(nil)
 // next, which may be nil. w is wrapped in a SyncWriter unless it already is
 // one.
 func NewSpanProcessor(w io.Writer, next sdktrace.SpanProcessor, opts ...SpanOption) *SpanProcessor {
-	p := &SpanProcessor{out: NewSyncWriter(w), next: next, lines: AllLines}
+	p := &SpanProcessor{out: NewSyncWriter(w), lines: AllLines}
+	p.link.SetNext(next)
 	for _, opt := range opts {
 		opt(p)
 	}
@@ -54,21 +55,19 @@ func NewSpanProcessor(w io.Writer, next sdktrace.SpanProcessor, opts ...SpanOpti
 
 // OnStart prints the new_span line, then calls next.
 func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
-	if p.shutdown.Load() {
+	if p.link.Stopped() {
 		return
 	}
 	if p.lines&NewSpanLines != 0 && p.enabled(slog.LevelInfo) && p.kept(s) {
 		p.printSpanLine(s, "new_span", slog.LevelInfo, s.StartTime())
 	}
-	if p.next != nil {
-		p.next.OnStart(parent, s)
-	}
+	p.link.OnStart(parent, s)
 }
 
 // OnEnd prints the span's event lines and its close_span line, then calls
 // next.
 func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
-	if p.shutdown.Load() {
+	if p.link.Stopped() {
 		return
 	}
 	if p.lines&(EventLines|CloseSpanLines) != 0 && p.kept(s) {
@@ -83,27 +82,15 @@ func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 			p.printSpanLine(s, "close_span", level, s.EndTime())
 		}
 	}
-	if p.next != nil {
-		p.next.OnEnd(s)
-	}
+	p.link.OnEnd(s)
 }
 
 // ForceFlush forwards to next; lines are written as they happen.
-func (p *SpanProcessor) ForceFlush(ctx context.Context) error {
-	if p.shutdown.Load() || p.next == nil {
-		return nil
-	}
-	return p.next.ForceFlush(ctx)
-}
+func (p *SpanProcessor) ForceFlush(ctx context.Context) error { return p.link.ForceFlush(ctx) }
 
 // Shutdown stops printing and shuts next down. Only the first call does
 // anything; after it, every method is a no-op.
-func (p *SpanProcessor) Shutdown(ctx context.Context) error {
-	if !p.shutdown.CompareAndSwap(false, true) || p.next == nil {
-		return nil
-	}
-	return p.next.Shutdown(ctx)
-}
+func (p *SpanProcessor) Shutdown(ctx context.Context) error { return p.link.Shutdown(ctx) }
 
 func (p *SpanProcessor) enabled(level slog.Level) bool {
 	min := slog.LevelInfo

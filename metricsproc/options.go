@@ -28,7 +28,7 @@ func WithFieldLabels(keys ...string) Option {
 
 // WithBuckets sets the histogram bucket boundaries, in seconds.
 func WithBuckets(bounds ...float64) Option {
-	return func(p *Processor) { p.buckets = bounds }
+	return func(p *Processor) { p.cache.buckets = bounds }
 }
 
 // WithRedact keeps secret keys out of labels: a metric_label_* or field
@@ -41,5 +41,5 @@ func WithRedact(keys *redact.Keys) Option {
 // A span naming one more is not measured, and the first such name is
 // reported through otel.Handle.
 func WithMaxMetricNames(n int) Option {
-	return func(p *Processor) { p.maxNames = n }
+	return func(p *Processor) { p.cache.maxNames = n }
 }

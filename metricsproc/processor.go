@@ -3,8 +3,8 @@ package metricsproc
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 
+	"github.com/spanlog/spanlog/internal/chain"
 	"github.com/spanlog/spanlog/redact"
 	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel/attribute"
@@ -26,15 +26,12 @@ const (
 // Processor derives metrics from ended spans that carry metric_name. It
 // keeps no per-span state. Its methods are safe for concurrent use.
 type Processor struct {
-	next        sdktrace.SpanProcessor
+	link        chain.Link
 	prefix      string
 	fieldLabels []string
-	buckets     []float64
-	maxNames    int
 	cache       instrumentCache
 	labelSets   *labelSets
 	redact      *redact.Keys
-	shutdown    atomic.Bool
 }
 
 var _ sdktrace.SpanProcessor = (*Processor)(nil)
@@ -43,35 +40,31 @@ var _ sdktrace.SpanProcessor = (*Processor)(nil)
 // every call to next, which may be nil. The caller owns mp and shuts it
 // down.
 func New(next sdktrace.SpanProcessor, mp metric.MeterProvider, opts ...Option) *Processor {
-	p := &Processor{next: next, buckets: DefaultBuckets, maxNames: DefaultMaxMetricNames, labelSets: newLabelSets()}
+	p := &Processor{
+		cache:     instrumentCache{buckets: DefaultBuckets, maxNames: DefaultMaxMetricNames},
+		labelSets: newLabelSets(),
+	}
+	p.link.SetNext(next)
 	for _, opt := range opts {
 		opt(p)
 	}
-	p.cache = instrumentCache{
-		meter:    mp.Meter(ScopeName),
-		buckets:  p.buckets,
-		maxNames: p.maxNames,
-	}
+	p.cache.meter = mp.Meter(ScopeName)
 	return p
 }
 
 // OnStart calls next.
 func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
-	if !p.shutdown.Load() && p.next != nil {
-		p.next.OnStart(parent, s)
-	}
+	p.link.OnStart(parent, s)
 }
 
 // OnEnd records the span's metrics, whatever any log level says, then
 // calls next.
 func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
-	if p.shutdown.Load() {
+	if p.link.Stopped() {
 		return
 	}
 	p.record(s)
-	if p.next != nil {
-		p.next.OnEnd(s)
-	}
+	p.link.OnEnd(s)
 }
 
 func (p *Processor) record(s sdktrace.ReadOnlySpan) {
@@ -151,19 +144,9 @@ func durationSeconds(s sdktrace.ReadOnlySpan) float64 {
 }
 
 // ForceFlush forwards to next. Metrics are flushed by their MeterProvider.
-func (p *Processor) ForceFlush(ctx context.Context) error {
-	if p.shutdown.Load() || p.next == nil {
-		return nil
-	}
-	return p.next.ForceFlush(ctx)
-}
+func (p *Processor) ForceFlush(ctx context.Context) error { return p.link.ForceFlush(ctx) }
 
 // Shutdown stops recording and shuts next down. Only the first call does
 // anything; after it, every method is a no-op. The MeterProvider is left
 // to its owner.
-func (p *Processor) Shutdown(ctx context.Context) error {
-	if !p.shutdown.CompareAndSwap(false, true) || p.next == nil {
-		return nil
-	}
-	return p.next.Shutdown(ctx)
-}
+func (p *Processor) Shutdown(ctx context.Context) error { return p.link.Shutdown(ctx) }

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
+	"github.com/spanlog/spanlog/internal/chain"
 	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
@@ -18,11 +18,10 @@ import (
 // fields live on the SDK spans themselves. Its methods are safe for
 // concurrent use.
 type Processor struct {
-	next     sdktrace.SpanProcessor
-	inherit  func(key string) bool
-	baggage  func(key string) bool
-	redact   *redact.Keys
-	shutdown atomic.Bool
+	link    chain.Link
+	inherit func(key string) bool
+	baggage func(key string) bool
+	redact  *redact.Keys
 }
 
 var _ sdktrace.SpanProcessor = (*Processor)(nil)
@@ -30,7 +29,8 @@ var _ sdktrace.SpanProcessor = (*Processor)(nil)
 // New returns a storage processor that forwards every call to next, which
 // may be nil to end the chain.
 func New(next sdktrace.SpanProcessor, opts ...Option) *Processor {
-	p := &Processor{next: next}
+	p := &Processor{}
+	p.link.SetNext(next)
 	for _, opt := range opts {
 		opt(p)
 	}
@@ -44,7 +44,7 @@ func New(next sdktrace.SpanProcessor, opts ...Option) *Processor {
 // under trace.WithNewRoot, gives baggage only. The SDK's span limits apply
 // to inherited fields as to any other attribute.
 func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
-	if p.shutdown.Load() {
+	if p.link.Stopped() {
 		return
 	}
 	if parent != nil {
@@ -56,9 +56,7 @@ func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
 		}
 		fieldsPool.Put(bp)
 	}
-	if p.next != nil {
-		p.next.OnStart(parent, s)
-	}
+	p.link.OnStart(parent, s)
 }
 
 // fieldsPool holds the scratch slices OnStart gathers inherited fields in;
@@ -132,25 +130,14 @@ func hasKey(attrs []attribute.KeyValue, k attribute.Key) bool {
 
 // OnEnd hands next the ended span with latency_ms added to its attributes.
 func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
-	if p.shutdown.Load() || p.next == nil {
-		return
+	if p.link.Forwarding() {
+		p.link.OnEnd(withLatency(s))
 	}
-	p.next.OnEnd(withLatency(s))
 }
 
 // ForceFlush forwards to next.
-func (p *Processor) ForceFlush(ctx context.Context) error {
-	if p.shutdown.Load() || p.next == nil {
-		return nil
-	}
-	return p.next.ForceFlush(ctx)
-}
+func (p *Processor) ForceFlush(ctx context.Context) error { return p.link.ForceFlush(ctx) }
 
 // Shutdown stops the processor and shuts next down. Only the first call
 // does anything; after it, every method is a no-op.
-func (p *Processor) Shutdown(ctx context.Context) error {
-	if !p.shutdown.CompareAndSwap(false, true) || p.next == nil {
-		return nil
-	}
-	return p.next.Shutdown(ctx)
-}
+func (p *Processor) Shutdown(ctx context.Context) error { return p.link.Shutdown(ctx) }

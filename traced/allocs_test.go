@@ -12,6 +12,14 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
+// noop is the provider's one processor, doing nothing.
+type noop struct{}
+
+func (noop) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+func (noop) OnEnd(sdktrace.ReadOnlySpan)                     {}
+func (noop) ForceFlush(context.Context) error                { return nil }
+func (noop) Shutdown(context.Context) error                  { return nil }
+
 // A traced hop costs at most 2 allocations more than a plain hop whose
 // receiver starts the same consumer span by hand: the remote parent
 // context the receiver's span needs.
