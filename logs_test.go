@@ -38,8 +38,8 @@ func TestLogsAsSpanEvents(t *testing.T) {
 	}
 	attrs := attribute.NewSet(events[0].Attributes...)
 	for key, want := range map[string]string{"log.severity": "INFO", "svc": "x", "req.status": "200"} {
-		if v, _ := attrs.Value(attribute.Key(key)); v.Emit() != want {
-			t.Errorf("event %s = %q, want %q", key, v.Emit(), want)
+		if v, _ := attrs.Value(attribute.Key(key)); v.String() != want {
+			t.Errorf("event %s = %q, want %q", key, v.String(), want)
 		}
 	}
 	if n := strings.Count(buf.String(), "handled"); n != 1 {

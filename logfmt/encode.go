@@ -252,7 +252,7 @@ func appendMillis(b []byte, ms float64) []byte {
 }
 
 // appendAttributeValue appends an OpenTelemetry attribute value. Scalars are
-// written directly; slices and other kinds use the SDK's Emit form.
+// written directly; slices and other kinds use the SDK's String form.
 func appendAttributeValue(b []byte, v attribute.Value, lim limits) []byte {
 	switch v.Type() {
 	case attribute.BOOL:
@@ -264,6 +264,6 @@ func appendAttributeValue(b []byte, v attribute.Value, lim limits) []byte {
 	case attribute.STRING:
 		return appendString(b, lim.cap(v.AsString()))
 	default:
-		return appendString(b, lim.cap(v.Emit()))
+		return appendString(b, lim.cap(v.String()))
 	}
 }

@@ -80,7 +80,7 @@ func appendReplacedField(b []byte, kv attribute.KeyValue, rep func([]string, slo
 }
 
 // slogAttr converts an OpenTelemetry attribute to the slog.Attr of the same
-// key and value; slices and other kinds become their Emit text.
+// key and value; slices and other kinds become their String text.
 func slogAttr(kv attribute.KeyValue) slog.Attr {
 	k := string(kv.Key)
 	switch kv.Value.Type() {
@@ -93,6 +93,6 @@ func slogAttr(kv attribute.KeyValue) slog.Attr {
 	case attribute.STRING:
 		return slog.String(k, kv.Value.AsString())
 	default:
-		return slog.String(k, kv.Value.Emit())
+		return slog.String(k, kv.Value.String())
 	}
 }

@@ -62,10 +62,10 @@ func TestChildInheritsOnEveryLine(t *testing.T) {
 	got := spans[0] // the child ends first
 	attrs := attribute.NewSet(got.Attributes...)
 	if v, _ := attrs.Value("a"); v.AsInt64() != 1 {
-		t.Errorf("exported a = %v", v.Emit())
+		t.Errorf("exported a = %v", v.String())
 	}
 	if v, _ := attrs.Value("b"); v.AsInt64() != 3 {
-		t.Errorf("exported b = %v", v.Emit())
+		t.Errorf("exported b = %v", v.String())
 	}
 	latency, ok := attrs.Value(storage.LatencyKey)
 	if !ok {

@@ -85,7 +85,7 @@ func (c *labelSets) hash(labels []attribute.KeyValue) uint64 {
 				h.WriteByte(1)
 			}
 		default:
-			h.WriteString(kv.Value.Emit())
+			h.WriteString(kv.Value.String())
 		}
 	}
 	return h.Sum64()

@@ -91,7 +91,7 @@ func (p *Processor) record(s sdktrace.ReadOnlySpan) {
 func metricName(attrs []attribute.KeyValue) string {
 	for _, kv := range attrs {
 		if kv.Key == storage.MetricNameKey {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	return ""

@@ -283,7 +283,7 @@ func TestDeepChainStaysWithinSpanLimits(t *testing.T) {
 			if kv.Key == storage.LatencyKey {
 				continue
 			}
-			if n := len(kv.Value.Emit()); n > valueLimit {
+			if n := len(kv.Value.String()); n > valueLimit {
 				t.Errorf("%s: %s is %d bytes, want at most %d", s.Name, kv.Key, n, valueLimit)
 			}
 		}

@@ -38,7 +38,7 @@ func render(attrs []attribute.KeyValue) string {
 	var parts []string
 	for _, kv := range attrs {
 		if kv.Key != storage.LatencyKey {
-			parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
+			parts = append(parts, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	return strings.Join(parts, " ")
@@ -228,7 +228,7 @@ func TestLatencyReachesNext(t *testing.T) {
 		attrs := exp.GetSpans()[0].Attributes
 		last := attrs[len(attrs)-1]
 		if last.Key != storage.LatencyKey || last.Value.AsFloat64() != tc.want {
-			t.Errorf("end at %v: last attribute %v=%v, want latency_ms=%v", tc.end, last.Key, last.Value.Emit(), tc.want)
+			t.Errorf("end at %v: last attribute %v=%v, want latency_ms=%v", tc.end, last.Key, last.Value.String(), tc.want)
 		}
 	}
 }
