@@ -52,11 +52,16 @@ func (l limits) secret(key string) bool { return l.redact != nil && l.redact.Mat
 
 // capLine cuts a line of pairs (each starting with a space) that is longer
 // than maxLineBytes at the last pair boundary that fits, and says how many
-// bytes went: " line_truncated=N". Quoted values are never split.
+// bytes went: " line_truncated=N". Quoted values are never split. The
+// common case, a short line, is inlined.
 func (l limits) capLine(b []byte) []byte {
-	if l.maxValue < 0 || len(b) <= maxLineBytes {
+	if len(b) <= maxLineBytes || l.maxValue < 0 {
 		return b
 	}
+	return cutLine(b)
+}
+
+func cutLine(b []byte) []byte {
 	const room = len(" line_truncated=") + 20
 	cut, inQuote, escaped := 0, false, false
 	for i, c := range b[:maxLineBytes-room] {
