@@ -5,9 +5,10 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/spanlog/spanlog/keys"
 	"github.com/spanlog/spanlog/redact"
-	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -34,7 +35,7 @@ func appendSpanContext(b []byte, span trace.Span, rep func([]string, slog.Attr) 
 		return b
 	}
 	b = appendIDs(b, sc)
-	return appendFields(b, storage.SpanFields(span), rep, lim)
+	return appendFields(b, spanFields(span), rep, lim)
 }
 
 // appendIDs appends " span=<16 hex> trace_id=<32 hex>".
@@ -55,7 +56,7 @@ func appendSpanID(b []byte, key string, id trace.SpanID) []byte {
 // field goes through it as a slog.Attr with no groups.
 func appendFields(b []byte, fields []attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
 	for _, kv := range fields {
-		if kv.Key == storage.LatencyKey {
+		if kv.Key == keys.Latency {
 			continue
 		}
 		if rep != nil {
@@ -95,4 +96,13 @@ func slogAttr(kv attribute.KeyValue) slog.Attr {
 	default:
 		return slog.String(k, kv.Value.String())
 	}
+}
+
+// spanFields returns the attributes of an SDK span, in the order set, or
+// nil for any other span.
+func spanFields(span trace.Span) []attribute.KeyValue {
+	if ro, ok := span.(sdktrace.ReadOnlySpan); ok {
+		return ro.Attributes()
+	}
+	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog/internal/chain"
-	"github.com/spanlog/spanlog/storage"
+	"github.com/spanlog/spanlog/keys"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -182,10 +182,7 @@ func appendLinks(b []byte, links []sdktrace.Link) []byte {
 }
 
 func latencyMillis(s sdktrace.ReadOnlySpan) float64 {
-	if ms, ok := storage.Latency(s); ok {
-		return ms
-	}
-	return storage.LatencyMillis(s.StartTime(), s.EndTime())
+	return keys.SpanLatency(s)
 }
 
 // write writes one line. A failing writer is reported through otel.Handle

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/spanlog/spanlog/internal/chain"
+	"github.com/spanlog/spanlog/keys"
 	"github.com/spanlog/spanlog/redact"
-	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
@@ -90,7 +90,7 @@ func (p *Processor) record(s sdktrace.ReadOnlySpan) {
 // metricName returns the span's metric_name, or "" when it has none.
 func metricName(attrs []attribute.KeyValue) string {
 	for _, kv := range attrs {
-		if kv.Key == storage.MetricNameKey {
+		if kv.Key == keys.MetricName {
 			return kv.Value.String()
 		}
 	}
@@ -102,7 +102,7 @@ func metricName(attrs []attribute.KeyValue) string {
 func (p *Processor) appendLabels(labels []attribute.KeyValue, s sdktrace.ReadOnlySpan, attrs []attribute.KeyValue) []attribute.KeyValue {
 	for _, kv := range attrs {
 		k := string(kv.Key)
-		if label, ok := strings.CutPrefix(k, storage.MetricLabelPrefix); ok && label != "" {
+		if label, ok := strings.CutPrefix(k, keys.MetricLabelPrefix); ok && label != "" {
 			if !p.redact.Match(label) {
 				labels = append(labels, attribute.KeyValue{Key: attribute.Key(label), Value: kv.Value})
 			}
@@ -136,11 +136,7 @@ func result(s sdktrace.ReadOnlySpan) string {
 // durationSeconds is the span's latency_ms over 1000: exactly what the
 // storage processor printed, or the same computation when it is absent.
 func durationSeconds(s sdktrace.ReadOnlySpan) float64 {
-	ms, ok := storage.Latency(s)
-	if !ok {
-		ms = storage.LatencyMillis(s.StartTime(), s.EndTime())
-	}
-	return ms / 1000
+	return keys.SpanLatency(s) / 1000
 }
 
 // ForceFlush forwards to next. Metrics are flushed by their MeterProvider.

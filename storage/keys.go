@@ -1,26 +1,18 @@
 package storage
 
-import "strings"
+import "github.com/spanlog/spanlog/keys"
 
-// Keys with a meaning of their own across spanlog.
+// Keys with a meaning of their own across spanlog, kept here for callers
+// that name them through storage; package keys holds the vocabulary.
 const (
 	// LatencyKey holds a span's duration in milliseconds, added at its end.
-	LatencyKey = "latency_ms"
+	LatencyKey = keys.Latency
 	// MetricNameKey names the metric a span feeds.
-	MetricNameKey = "metric_name"
+	MetricNameKey = keys.MetricName
 	// MetricLabelPrefix starts the keys whose values become metric labels.
-	MetricLabelPrefix = "metric_label_"
+	MetricLabelPrefix = keys.MetricLabelPrefix
 )
 
 // IsPerSpanKey reports whether key describes one span only and so is never
-// inherited: latency_ms, metric_name, metric_label_*, otel.*, error and
-// exception.*.
-func IsPerSpanKey(key string) bool {
-	switch key {
-	case LatencyKey, MetricNameKey, "error":
-		return true
-	}
-	return strings.HasPrefix(key, MetricLabelPrefix) ||
-		strings.HasPrefix(key, "otel.") ||
-		strings.HasPrefix(key, "exception.")
-}
+// inherited; see keys.IsPerSpan.
+func IsPerSpanKey(key string) bool { return keys.IsPerSpan(key) }

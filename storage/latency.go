@@ -1,36 +1,21 @@
 package storage
 
 import (
-	"math"
 	"time"
+
+	"github.com/spanlog/spanlog/keys"
 
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // LatencyMillis returns end minus start in milliseconds, rounded to the
-// microsecond. An end before start (possible with explicit timestamps)
-// gives 0, never a negative latency.
-func LatencyMillis(start, end time.Time) float64 {
-	d := end.Sub(start)
-	if d < 0 {
-		return 0
-	}
-	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
-}
+// microsecond; see keys.LatencyMillis.
+func LatencyMillis(start, end time.Time) float64 { return keys.LatencyMillis(start, end) }
 
 // Latency returns the latency_ms attribute of an ended span, as storage
 // added it, and whether there was one.
-func Latency(s sdktrace.ReadOnlySpan) (float64, bool) {
-	attrs := s.Attributes()
-	// Storage appends latency_ms last; look there first.
-	for i := len(attrs) - 1; i >= 0; i-- {
-		if attrs[i].Key == LatencyKey && attrs[i].Value.Type() == attribute.FLOAT64 {
-			return attrs[i].Value.AsFloat64(), true
-		}
-	}
-	return 0, false
-}
+func Latency(s sdktrace.ReadOnlySpan) (float64, bool) { return keys.LatencyAttribute(s.Attributes()) }
 
 // endedSpan is an ended span whose attributes carry latency_ms.
 type endedSpan struct {

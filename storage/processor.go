@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/spanlog/spanlog/internal/chain"
+	"github.com/spanlog/spanlog/keys"
 	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
@@ -73,7 +74,7 @@ func (p *Processor) inheritable(fields []attribute.KeyValue, parent context.Cont
 	if psc := ps.SpanContext(); psc.IsValid() && !psc.IsRemote() && psc.SpanID() == s.Parent().SpanID() {
 		for _, kv := range SpanFields(ps) {
 			k := string(kv.Key)
-			if !IsPerSpanKey(k) && !p.redact.Match(k) && (p.inherit == nil || p.inherit(k)) {
+			if !keys.IsPerSpan(k) && !p.redact.Match(k) && (p.inherit == nil || p.inherit(k)) {
 				fields = append(fields, kv)
 			}
 		}
