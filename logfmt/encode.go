@@ -33,8 +33,9 @@ var plainValueByte = func() (t [256]bool) {
 // appendKey appends k as a logfmt key. Keys are never quoted, so every byte
 // that a logfmt decoder would read as the end of the key, and every rune that
 // is not printable, is written as a \uXXXX escape; a backslash is doubled so
-// that the escaping stays unambiguous, and invalid UTF-8 becomes \ufffd. An
-// empty key is written as !BADKEY.
+// that the escaping stays unambiguous, and each byte of invalid UTF-8 is
+// written \xNN. Distinct keys therefore print distinct. An empty key is
+// written as !BADKEY.
 func appendKey(b []byte, k string) []byte {
 	if k == "" {
 		return append(b, badKey...)
@@ -57,10 +58,15 @@ func appendKey(b []byte, k string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(k[i:])
-		// go-logfmt rejects a key holding U+FFFD, so it is always escaped.
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
+		switch {
+		case r == utf8.RuneError && size == 1:
+			// An invalid byte is written \xNN, so "a\xfe" and "a\xff"
+			// stay two keys, and neither reads as a real U+FFFD.
+			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xF])
+		case r == utf8.RuneError || !unicode.IsPrint(r):
+			// go-logfmt rejects a key holding U+FFFD, so it is escaped.
 			b = appendEscapedRune(b, r)
-		} else {
+		default:
 			b = append(b, k[i:i+size]...)
 		}
 		i += size
@@ -171,13 +177,17 @@ func appendTime(b []byte, t time.Time) []byte {
 		return t.AppendFormat(b, timeLayout)
 	}
 	micro := t.Nanosecond() / 1000
+	sec := t.Unix() % 60
+	if sec < 0 { // before 1970, the remainder is negative
+		sec += 60
+	}
 	return append(b,
 		twoDigits[d.year/100*2], twoDigits[d.year/100*2+1], twoDigits[d.year%100*2], twoDigits[d.year%100*2+1], '-',
 		twoDigits[d.month*2], twoDigits[d.month*2+1], '-',
 		twoDigits[d.day*2], twoDigits[d.day*2+1], 'T',
 		twoDigits[d.hour*2], twoDigits[d.hour*2+1], ':',
 		twoDigits[d.minute*2], twoDigits[d.minute*2+1], ':',
-		twoDigits[t.Unix()%60*2], twoDigits[t.Unix()%60*2+1], '.',
+		twoDigits[sec*2], twoDigits[sec*2+1], '.',
 		twoDigits[micro/10000*2], twoDigits[micro/10000*2+1],
 		twoDigits[micro/100%100*2], twoDigits[micro/100%100*2+1],
 		twoDigits[micro%100*2], twoDigits[micro%100*2+1], 'Z')

@@ -1,6 +1,7 @@
 package logfmt
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,8 @@ func TestAppendKey(t *testing.T) {
 		{`a"b`, `a\u0022b`},
 		{`a\b`, `a\\b`},
 		{"a\nb", `a\u000ab`},
-		{"bad\xff", `bad\ufffd`},
+		{"bad\xff", `bad\xff`},
+		{"bad\xc3", `bad\xc3`},
 		{"\ufffd", `\ufffd`},
 		{"ключ", "ключ"},
 	}
@@ -62,7 +64,7 @@ func TestAppendKey(t *testing.T) {
 // Distinct keys must stay distinct once written: go-logfmt's own encoder
 // strips bad bytes and so merges "a b" and "a=b" into "ab".
 func TestAppendKeyKeepsKeysDistinct(t *testing.T) {
-	keys := []string{"ab", "a b", "a=b", `a"b`, `a\b`, `a\u0020b`, `a\\u0020b`, "a\nb", "!BADKEY", ""}
+	keys := []string{"a\xfe", "a\xff", "a\ufffd", `a\xff`, "ab", "a b", "a=b", `a"b`, `a\b`, `a\u0020b`, `a\\u0020b`, "a\nb", "!BADKEY", ""}
 	seen := map[string]string{}
 	for _, k := range keys {
 		got := string(appendKey(nil, k))
@@ -75,14 +77,17 @@ func TestAppendKeyKeepsKeysDistinct(t *testing.T) {
 
 // expectedKey is an independent statement of the key rule, used to check
 // decoded keys: runes a decoder would stop at, and non-printing runes,
-// become \uXXXX (UTF-16 pairs above U+FFFF), and a backslash is doubled.
+// become \uXXXX (UTF-16 pairs above U+FFFF), a backslash is doubled, and an
+// invalid byte is \xNN.
 func expectedKey(k string) string {
 	if k == "" {
 		return badKey
 	}
 	var sb strings.Builder
-	for _, r := range k { // ranging turns each invalid byte into U+FFFD
+	for i, r := range k { // ranging turns each invalid byte into U+FFFD
 		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(k[i:], "\ufffd"):
+			fmt.Fprintf(&sb, `\x%02x`, k[i])
 		case r == '\\':
 			sb.WriteString(`\\`)
 		case r > ' ' && r < utf8.RuneSelf-1 && r != '=' && r != '"':

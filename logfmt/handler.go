@@ -9,13 +9,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spanlog/spanlog/keys"
 	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
 
 // timestampKey is the key the line format uses for slog's time attribute.
-const timestampKey = "timestamp"
+const timestampKey = keys.Timestamp
 
 // HandlerOptions configures a Handler. The zero value logs at INFO and above,
 // without source, and lets error-level records mark their span as failed.
@@ -39,13 +40,15 @@ type HandlerOptions struct {
 	// setting the status of the ctx span to Error.
 	LeaveSpanStatus bool
 
-	// MaxValueBytes caps each value, message and key: a longer one is cut
-	// at a rune boundary and ends with "…[truncated N bytes]". Zero means
-	// DefaultMaxValueBytes (64 KiB); a negative value means no cap.
+	// MaxValueBytes caps each value, message, key and group name: a longer
+	// one is cut at a rune boundary and ends with "…[truncated N bytes]".
+	// Zero means DefaultMaxValueBytes (16 KiB); a negative value means no
+	// cap, on values and on the whole line.
 	MaxValueBytes int
 
 	// Redact names keys whose values print as [REDACTED], in records and
-	// in stored fields alike.
+	// in stored fields alike. A group under such a key prints as one
+	// [REDACTED] value.
 	Redact *redact.Keys
 }
 
@@ -54,29 +57,44 @@ type HandlerOptions struct {
 //	level=INFO msg="..." <attrs> span=<id> trace_id=<id> <stored fields> target=<pkg> location=<file:line> timestamp=<time>
 //
 // The span, trace_id and stored fields come from the span in the record's
-// context. A Handler and its clones (WithAttrs, WithGroup) are safe for
-// concurrent use: each line is built in a pooled buffer and written with one
-// Write under a lock they share.
+// context. Every key appears once: a record attribute (or one added with
+// WithAttrs) wins over a stored field of the same key, and within a record
+// the last value of a key wins, printed where that last value stands. A
+// user key that is one of spanlog's own (see keys.IsReserved) prints with
+// the prefix "fields.".
+//
+// A Handler and its clones (WithAttrs, WithGroup) are safe for concurrent
+// use: each line is built in a pooled buffer and written with one Write
+// under a lock they share.
 type Handler struct {
-	opts   HandlerOptions
-	lim    limits
-	out    *SyncWriter
-	attrs  []byte   // preformatted " key=value" pairs from WithAttrs
-	prefix string   // escaped, dotted group prefix for attrs added later
-	groups []string // open group names, for ReplaceAttr
+	opts      HandlerOptions
+	lim       limits
+	out       *SyncWriter
+	attrs     []byte   // preformatted " key=value" pairs from WithAttrs
+	attrPairs []pairPos   // where each of those pairs sits in attrs
+	prefix    string   // escaped, dotted group prefix for attrs added later
+	groups    []string // open group names, for ReplaceAttr
 }
 
 var _ slog.Handler = (*Handler)(nil)
 
 // NewHandler returns a Handler writing to w. opts may be nil. w is wrapped in
-// a SyncWriter unless it already is one.
+// a SyncWriter unless it already is one; a nil w discards every line.
 func NewHandler(w io.Writer, opts *HandlerOptions) *Handler {
-	h := &Handler{out: NewSyncWriter(w)}
+	h := &Handler{out: NewSyncWriter(orDiscard(w))}
 	if opts != nil {
 		h.opts = *opts
 	}
 	h.lim = limits{maxValue: h.opts.MaxValueBytes, redact: h.opts.Redact}
 	return h
+}
+
+// orDiscard returns w, or io.Discard for a nil w.
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
 }
 
 // Enabled reports whether level is at or above the handler's minimum level.
@@ -93,11 +111,23 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	h2 := *h
-	// A fresh backing array keeps sibling handlers from writing into one.
-	h2.attrs = slices.Clip(h.attrs)
+	l := getLine()
+	defer putLine(l)
+	l.prefix = append(l.prefix, h.prefix...)
+	if h.opts.ReplaceAttr != nil {
+		l.groups = append(l.groups, h.groups...)
+	}
 	for _, a := range attrs {
-		h2.attrs = h2.appendAttr(h2.attrs, h.prefix, h.groups, a)
+		walkAttr(l, h.opts.ReplaceAttr, h.lim, a, userClass)
+	}
+	h2 := *h
+	// Fresh backing arrays keep sibling handlers from writing into one.
+	base := len(h.attrs)
+	h2.attrs = append(slices.Clip(h.attrs), l.b...)
+	h2.attrPairs = slices.Clip(h.attrPairs)
+	for _, p := range l.pairs {
+		p.start, p.keyEnd, p.end = p.start+base, p.keyEnd+base, p.end+base
+		h2.attrPairs = append(h2.attrPairs, p)
 	}
 	return &h2
 }
@@ -109,7 +139,9 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	h2 := *h
-	h2.prefix = string(appendKey([]byte(h.prefix), name)) + "."
+	if len(h.prefix) < h.lim.maxKey() { // as line.openGroup: the prefix is capped
+		h2.prefix = string(appendKey([]byte(h.prefix), h.lim.cap(name))) + "."
+	}
 	h2.groups = append(slices.Clip(h.groups), name)
 	return &h2
 }
@@ -119,118 +151,135 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 // record at slog.LevelError or above marks the recording span in ctx with
 // status Error and the record's message.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	var span trace.Span
-	if ctx != nil {
-		span = trace.SpanFromContext(ctx)
-	} else {
-		span = trace.SpanFromContext(context.Background())
+	if ctx == nil {
+		ctx = context.Background()
 	}
+	span := trace.SpanFromContext(ctx)
 	if r.Level >= slog.LevelError && !h.opts.LeaveSpanStatus && span.IsRecording() {
 		span.SetStatus(codes.Error, r.Message)
 	}
+	l := getLine()
+	defer putLine(l)
+	h.appendRecord(l, span, r)
+	return l.write(h.out)
+}
 
-	bp := getBuffer()
-	defer putBuffer(bp)
-	b := h.appendBuiltins(*bp, r)
-	b = append(b, h.attrs...)
-	r.Attrs(func(a slog.Attr) bool {
-		b = h.appendAttr(b, h.prefix, h.groups, a)
-		return true
-	})
-	b = appendSpanContext(b, span, h.opts.ReplaceAttr, h.lim)
+// appendRecord builds r's line in l.
+func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record) {
+	h.appendBuiltins(l, r)
+	if len(h.attrs) > 0 {
+		base := len(l.b)
+		l.b = append(l.b, h.attrs...)
+		for _, p := range h.attrPairs {
+			p.start, p.keyEnd, p.end = p.start+base, p.keyEnd+base, p.end+base
+			l.pairs = append(l.pairs, p)
+		}
+	}
+	if r.NumAttrs() > 0 {
+		rep := h.opts.ReplaceAttr
+		l.prefix = append(l.prefix[:0], h.prefix...)
+		if rep != nil {
+			l.groups = append(l.groups[:0], h.groups...)
+		}
+		r.Attrs(func(a slog.Attr) bool {
+			walkAttr(l, rep, h.lim, a, userClass)
+			return true
+		})
+		l.prefix, l.groups = l.prefix[:0], l.groups[:0]
+	}
+	l.appendSpanContext(span, h)
 	if h.opts.AddSource && r.PC != 0 {
-		b = h.appendSource(b, r.PC)
+		h.appendSource(l, r.PC)
 	}
 	if !r.Time.IsZero() {
-		b = h.appendTimestamp(b, r)
+		h.appendTimestamp(l, r)
 	}
-	b = h.lim.capLine(b)
-	*bp = b
-	return writeLine(h.out, b)
+	l.dedupe()
+	l.b = h.lim.capLine(l.b)
 }
 
 // appendBuiltins appends level and msg, through ReplaceAttr when set.
-func (h *Handler) appendBuiltins(b []byte, r slog.Record) []byte {
-	rep := h.opts.ReplaceAttr
-	if rep == nil {
-		b = append(b, " level="...)
-		b = appendString(b, r.Level.String())
-		b = append(b, " msg="...)
-		return appendString(b, h.lim.cap(r.Message))
+func (h *Handler) appendBuiltins(l *line, r slog.Record) {
+	if h.opts.ReplaceAttr == nil {
+		l.b = append(l.b, " level="...)
+		l.b = appendString(l.b, r.Level.String())
+		l.b = append(l.b, " msg="...)
+		l.b = appendString(l.b, h.lim.cap(r.Message))
+		return
 	}
-	b = h.appendAttr(b, "", nil, slog.Any(slog.LevelKey, r.Level))
-	return h.appendAttr(b, "", nil, slog.String(slog.MessageKey, r.Message))
+	h.appendBuiltin(l, h.replaced(slog.Any(slog.LevelKey, r.Level)))
+	h.appendBuiltin(l, h.replaced(slog.String(slog.MessageKey, r.Message)))
 }
 
-func (h *Handler) appendTimestamp(b []byte, r slog.Record) []byte {
-	a := slog.Time(slog.TimeKey, r.Time)
+// replaced is a builtin attribute after ReplaceAttr, which is called with
+// no groups, as slog does.
+func (h *Handler) replaced(a slog.Attr) slog.Attr {
 	if rep := h.opts.ReplaceAttr; rep != nil {
 		a = rep(nil, a)
 		a.Value = resolve(a.Value)
 	}
+	return a
+}
+
+// appendBuiltin appends a builtin attribute that has been through
+// ReplaceAttr. Its key is spanlog's own, so it is not renamed, and it wins
+// over a user attribute that has the same key.
+func (h *Handler) appendBuiltin(l *line, a slog.Attr) {
+	if isEmptyAttr(a) {
+		return
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		walkAttr(l, nil, h.lim, a, builtinClass)
+		return
+	}
+	start := len(l.b)
+	l.b = append(l.b, ' ')
+	l.b = appendKey(l.b, h.lim.cap(a.Key))
+	keyEnd := len(l.b)
+	l.b = append(l.b, '=')
+	if h.lim.secret(a.Key) {
+		l.b = append(l.b, redact.Placeholder...)
+	} else {
+		l.b = appendSlogValue(l.b, a.Value, h.lim)
+	}
+	l.addPair(start, keyEnd, builtinClass)
+}
+
+func (h *Handler) appendTimestamp(l *line, r slog.Record) {
+	if h.opts.ReplaceAttr == nil {
+		l.b = append(l.b, " timestamp="...)
+		l.b = appendTime(l.b, r.Time)
+		return
+	}
+	a := h.replaced(slog.Time(slog.TimeKey, r.Time))
 	if a.Key == slog.TimeKey {
 		a.Key = timestampKey
 	}
-	return h.appendResolved(b, "", nil, a)
+	h.appendBuiltin(l, a)
 }
 
-func (h *Handler) appendSource(b []byte, pc uintptr) []byte {
+// appendSource appends target= and location= for the caller at pc. A
+// ReplaceAttr that returns a nil *slog.Source removes them, as it does
+// from slog.TextHandler's lines.
+func (h *Handler) appendSource(l *line, pc uintptr) {
 	frame, _ := runtime.CallersFrames([]uintptr{pc}).Next()
 	src := &slog.Source{Function: frame.Function, File: frame.File, Line: frame.Line}
-	if rep := h.opts.ReplaceAttr; rep != nil {
-		a := rep(nil, slog.Any(slog.SourceKey, src))
-		a.Value = resolve(a.Value)
+	if h.opts.ReplaceAttr != nil {
+		a := h.replaced(slog.Any(slog.SourceKey, src))
 		s, ok := a.Value.Any().(*slog.Source)
 		if a.Key != slog.SourceKey || !ok {
-			return h.appendResolved(b, "", nil, a)
+			h.appendBuiltin(l, a)
+			return
+		}
+		if s == nil {
+			return
 		}
 		src = s
 	}
-	b = append(b, " target="...)
-	b = appendString(b, packagePath(src.Function))
-	b = append(b, " location="...)
-	return appendString(b, shortLocation(src.File, src.Line))
-}
-
-// appendAttr resolves a, passes it through ReplaceAttr when it is not a
-// group, and appends it under prefix. Groups flatten into dotted keys;
-// empty attrs and empty groups print nothing, as slog specifies.
-func (h *Handler) appendAttr(b []byte, prefix string, groups []string, a slog.Attr) []byte {
-	a.Value = resolve(a.Value)
-	if rep := h.opts.ReplaceAttr; rep != nil && a.Value.Kind() != slog.KindGroup {
-		a = rep(groups, a)
-		a.Value = resolve(a.Value)
-	}
-	return h.appendResolved(b, prefix, groups, a)
-}
-
-// appendResolved appends an attr that has already been through ReplaceAttr.
-func (h *Handler) appendResolved(b []byte, prefix string, groups []string, a slog.Attr) []byte {
-	if isEmptyAttr(a) {
-		return b
-	}
-	if a.Value.Kind() == slog.KindGroup {
-		members := a.Value.Group()
-		if len(members) == 0 {
-			return b
-		}
-		if a.Key != "" {
-			prefix = string(appendKey([]byte(prefix), a.Key)) + "."
-			groups = append(slices.Clip(groups), a.Key)
-		}
-		for _, m := range members {
-			b = h.appendAttr(b, prefix, groups, m)
-		}
-		return b
-	}
-	b = append(b, ' ')
-	b = append(b, prefix...)
-	b = appendKey(b, h.lim.cap(a.Key))
-	b = append(b, '=')
-	if h.lim.secret(a.Key) {
-		return append(b, redact.Placeholder...)
-	}
-	return appendSlogValue(b, a.Value, h.lim)
+	l.b = append(l.b, " target="...)
+	l.b = appendString(l.b, h.lim.cap(packagePath(src.Function)))
+	l.b = append(l.b, " location="...)
+	l.b = appendString(l.b, h.lim.cap(shortLocation(src.File, src.Line)))
 }
 
 // packagePath returns the import path of the package defining function, a
@@ -252,10 +301,4 @@ func shortLocation(file string, line int) string {
 		}
 	}
 	return file + ":" + strconv.Itoa(line)
-}
-
-// isEmptyAttr reports whether a is the zero Attr, which slog says to
-// ignore: an empty key and a nil value.
-func isEmptyAttr(a slog.Attr) bool {
-	return a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil
 }

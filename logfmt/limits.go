@@ -47,6 +47,19 @@ func (l limits) cut(s string) string {
 	return s[:cut] + "…[truncated " + strconv.Itoa(len(s)-cut) + " bytes]"
 }
 
+// maxKey is the length past which cap cuts a key, a group name or a key
+// prefix: the value cap, or no limit when the cap is off.
+func (l limits) maxKey() int {
+	switch {
+	case l.maxValue == 0:
+		return DefaultMaxValueBytes
+	case l.maxValue < 0:
+		return int(^uint(0) >> 1)
+	default:
+		return l.maxValue
+	}
+}
+
 // secret reports whether the value of key must be hidden.
 func (l limits) secret(key string) bool { return l.redact != nil && l.redact.Match(key) }
 

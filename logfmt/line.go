@@ -3,7 +3,7 @@ package logfmt
 import (
 	"encoding/hex"
 	"io"
-	"log/slog"
+	"sync"
 
 	"github.com/spanlog/spanlog/keys"
 	"github.com/spanlog/spanlog/redact"
@@ -12,15 +12,110 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// writeLine writes the pairs in b, each of which starts with a space, as
-// one line with a single Write.
-func writeLine(w io.Writer, b []byte) error {
-	if len(b) == 0 {
+// line is the buffer one line is built in. Besides the bytes it keeps where
+// each key=value pair of user data sits, so that a key written twice can
+// be dropped (see dedupe) before the line is written.
+type line struct {
+	b     []byte
+	pairs []pairPos
+	fixed [48]pairPos // pairs' backing array for the common line
+
+	// maybeDupFields is set when the stored fields may repeat a key among
+	// themselves: the SDK keeps one value per attribute key, but renaming
+	// a reserved key, cutting a long key or ReplaceAttr can make two alike.
+	maybeDupFields bool
+
+	// Scratch space of the attribute pipeline, kept with the buffer so a
+	// line with groups allocates nothing.
+	prefix  []byte   // escaped dotted prefix of the groups open in a record
+	prefixN []int    // length of prefix before each open group
+	groups  []string // names of the open groups, for ReplaceAttr
+}
+
+// class ranks the pairs of a line for de-duplication: when a key repeats,
+// the pair of the higher class wins, and within a class the later one.
+type class uint8
+
+const (
+	fieldClass   class = iota // a stored field of the span
+	userClass                 // a record attribute, WithAttrs or span event attribute
+	builtinClass              // level, msg, timestamp and source after ReplaceAttr
+)
+
+// pairPos locates one key=value pair in line.b: b[start] is the space before
+// the key, the key is b[start+1:keyEnd], and the pair ends at end.
+type pairPos struct {
+	start, keyEnd, end int
+	sig                uint32 // key length, first and last byte: a cheap inequality test
+	class              class
+	drop               bool
+}
+
+var linePool = sync.Pool{New: func() any {
+	l := &line{b: make([]byte, 0, 1024)}
+	l.pairs = l.fixed[:0]
+	return l
+}}
+
+func getLine() *line { return linePool.Get().(*line) }
+
+// maxPooledLine keeps a rare huge line from pinning its buffer in the pool
+// for the life of the process.
+const maxPooledLine = 64 << 10
+
+func putLine(l *line) {
+	if cap(l.b) > maxPooledLine || cap(l.prefix) > maxPooledLine {
+		return
+	}
+	l.b = l.b[:0]
+	l.pairs = l.fixed[:0]
+	l.maybeDupFields = false
+	l.prefix = l.prefix[:0]
+	l.prefixN = l.prefixN[:0]
+	clear(l.groups[:cap(l.groups)])
+	l.groups = l.groups[:0]
+	linePool.Put(l)
+}
+
+// addPair records the pair that starts at start and whose key ends at
+// keyEnd; it ends at the end of the buffer.
+func (l *line) addPair(start, keyEnd int, c class) {
+	key := l.b[start+1 : keyEnd]
+	var sig uint32
+	if n := len(key); n > 0 {
+		sig = uint32(n)<<16 | uint32(key[0])<<8 | uint32(key[n-1])
+	}
+	l.pairs = append(l.pairs, pairPos{start: start, keyEnd: keyEnd, end: len(l.b), sig: sig, class: c})
+}
+
+// appendKeyOf appends " key=" for a key that is not in a group: a reserved
+// key gets keys.UserPrefix first. It returns where the pair starts and
+// where its key ends.
+func (l *line) appendTopKey(key string, lim limits) (start, keyEnd int) {
+	start = len(l.b)
+	l.b = append(l.b, ' ')
+	if keys.IsReserved(key) {
+		l.b = append(l.b, keys.UserPrefix...)
+		l.maybeDupFields = true
+	}
+	if len(key) > lim.maxKey() {
+		l.maybeDupFields = true
+	}
+	l.b = appendKey(l.b, lim.cap(key))
+	keyEnd = len(l.b)
+	l.b = append(l.b, '=')
+	return start, keyEnd
+}
+
+// write writes the line's pairs, each of which starts with a space, as one
+// line with a single Write.
+func (l *line) write(w io.Writer) error {
+	if len(l.b) == 0 {
 		return nil
 	}
-	b = append(b, '\n')
-	n, err := w.Write(b[1:])
-	if err == nil && n < len(b)-1 {
+	l.b = append(l.b, '\n')
+	n, err := w.Write(l.b[1:])
+	if err == nil && n < len(l.b)-1 {
 		err = io.ErrShortWrite // a writer taking part of a line must say why
 	}
 	return err
@@ -29,13 +124,13 @@ func writeLine(w io.Writer, b []byte) error {
 // appendSpanContext appends span= and trace_id= for a span with a valid
 // span context, then the span's stored fields. Nothing is appended outside a
 // span.
-func appendSpanContext(b []byte, span trace.Span, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
+func (l *line) appendSpanContext(span trace.Span, h *Handler) {
 	sc := span.SpanContext()
 	if !sc.IsValid() {
-		return b
+		return
 	}
-	b = appendIDs(b, sc)
-	return appendFields(b, spanFields(span), rep, lim)
+	l.b = appendIDs(l.b, sc)
+	l.appendFields(spanFields(span), h.opts.ReplaceAttr, h.lim, false)
 }
 
 // appendIDs appends " span=<16 hex> trace_id=<32 hex>".
@@ -51,50 +146,40 @@ func appendSpanID(b []byte, key string, id trace.SpanID) []byte {
 	return hex.AppendEncode(b, id[:])
 }
 
-// appendFields appends stored fields in their order, leaving out latency_ms,
-// which span lines print in a fixed place of their own. With rep set, each
-// field goes through it as a slog.Attr with no groups.
-func appendFields(b []byte, fields []attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
-	for _, kv := range fields {
-		if kv.Key == keys.Latency {
-			continue
+// appendFields appends stored fields, in their order, as pairs of
+// fieldClass. With skipLatency the latency_ms field is left out: a close
+// line prints it in a fixed place of its own. With rep set, each field goes
+// through it as a slog.Attr with no groups.
+func (l *line) appendFields(fields []attribute.KeyValue, rep replaceFunc, lim limits, skipLatency bool) {
+	l.appendAttributes(fields, fieldClass, rep, lim, skipLatency)
+}
+
+// appendAttributes appends OpenTelemetry attributes as pairs of class c.
+func (l *line) appendAttributes(attrs []attribute.KeyValue, c class, rep replaceFunc, lim limits, skipLatency bool) {
+	if rep != nil {
+		if c == fieldClass {
+			l.maybeDupFields = true
 		}
-		if rep != nil {
-			b = appendReplacedField(b, kv, rep, lim)
-			continue
+		for _, kv := range attrs {
+			if skipLatency && kv.Key == keys.Latency {
+				continue
+			}
+			walkAttr(l, rep, lim, slogAttr(kv), c)
 		}
-		b = append(b, ' ')
-		b = appendKey(b, lim.cap(string(kv.Key)))
-		b = append(b, '=')
-		if lim.secret(string(kv.Key)) {
-			b = append(b, redact.Placeholder...)
-			continue
-		}
-		b = appendAttributeValue(b, kv.Value, lim)
+		return
 	}
-	return b
-}
-
-func appendReplacedField(b []byte, kv attribute.KeyValue, rep func([]string, slog.Attr) slog.Attr, lim limits) []byte {
-	h := Handler{opts: HandlerOptions{ReplaceAttr: rep}, lim: lim}
-	return h.appendAttr(b, "", nil, slogAttr(kv))
-}
-
-// slogAttr converts an OpenTelemetry attribute to the slog.Attr of the same
-// key and value; slices and other kinds become their String text.
-func slogAttr(kv attribute.KeyValue) slog.Attr {
-	k := string(kv.Key)
-	switch kv.Value.Type() {
-	case attribute.BOOL:
-		return slog.Bool(k, kv.Value.AsBool())
-	case attribute.INT64:
-		return slog.Int64(k, kv.Value.AsInt64())
-	case attribute.FLOAT64:
-		return slog.Float64(k, kv.Value.AsFloat64())
-	case attribute.STRING:
-		return slog.String(k, kv.Value.AsString())
-	default:
-		return slog.String(k, kv.Value.String())
+	for _, kv := range attrs {
+		k := string(kv.Key)
+		if skipLatency && k == keys.Latency {
+			continue
+		}
+		start, keyEnd := l.appendTopKey(k, lim)
+		if lim.secret(k) {
+			l.b = append(l.b, redact.Placeholder...)
+		} else {
+			l.b = appendAttributeValue(l.b, kv.Value, lim)
+		}
+		l.addPair(start, keyEnd, c)
 	}
 }
 

@@ -43,9 +43,9 @@ var _ sdktrace.SpanProcessor = (*SpanProcessor)(nil)
 
 // NewSpanProcessor returns a SpanProcessor writing to w and forwarding to
 // next, which may be nil. w is wrapped in a SyncWriter unless it already is
-// one.
+// one; a nil w discards every line.
 func NewSpanProcessor(w io.Writer, next sdktrace.SpanProcessor, opts ...SpanOption) *SpanProcessor {
-	p := &SpanProcessor{out: NewSyncWriter(w), lines: AllLines}
+	p := &SpanProcessor{out: NewSyncWriter(orDiscard(w)), lines: AllLines}
 	p.link.SetNext(next)
 	for _, opt := range opts {
 		opt(p)
@@ -105,38 +105,40 @@ func (p *SpanProcessor) kept(s sdktrace.ReadOnlySpan) bool {
 }
 
 func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, level slog.Level, t time.Time) {
-	bp := getBuffer()
-	defer putBuffer(bp)
-	b := append(*bp, " level="...)
-	b = append(b, level.String()...)
-	b = append(b, " span_name="...)
-	b = appendString(b, p.lim.cap(s.Name()))
+	l := getLine()
+	defer putLine(l)
+	l.b = append(l.b, " level="...)
+	l.b = append(l.b, level.String()...)
+	l.b = append(l.b, " span_name="...)
+	l.b = appendString(l.b, p.lim.cap(s.Name()))
 	sc := s.SpanContext()
-	b = appendSpanID(b, " span=", sc.SpanID())
+	l.b = appendSpanID(l.b, " span=", sc.SpanID())
 	if parent := s.Parent(); parent.IsValid() {
-		b = appendSpanID(b, " parent_span=", parent.SpanID())
+		l.b = appendSpanID(l.b, " parent_span=", parent.SpanID())
 	}
-	b = append(b, " span_event="...)
-	b = append(b, event...)
-	b = append(b, " timestamp="...)
-	b = appendTime(b, t)
-	b = append(b, " trace_id="...)
+	l.b = append(l.b, " span_event="...)
+	l.b = append(l.b, event...)
+	l.b = append(l.b, " timestamp="...)
+	l.b = appendTime(l.b, t)
+	l.b = append(l.b, " trace_id="...)
 	tid := sc.TraceID()
-	b = hex.AppendEncode(b, tid[:])
-	if event == "close_span" {
-		b = append(b, " latency_ms="...)
-		b = appendMillis(b, latencyMillis(s))
+	l.b = hex.AppendEncode(l.b, tid[:])
+	closing := event == "close_span"
+	if closing {
+		l.b = append(l.b, " latency_ms="...)
+		l.b = appendMillis(l.b, keys.SpanLatency(s))
 	}
-	b = appendLinks(b, s.Links())
-	b = appendFields(b, s.Attributes(), nil, p.lim)
-	b = p.lim.capLine(b)
-	*bp = b
-	p.write(b)
+	l.b = appendLinks(l.b, s.Links())
+	l.appendFields(s.Attributes(), nil, p.lim, closing)
+	l.dedupe()
+	l.b = p.lim.capLine(l.b)
+	p.write(l)
 }
 
 // printEvents prints the span's events as event lines of that span, but
 // for log records copied onto the span (they carry LogSeverityKey), which
-// were printed when they were logged.
+// were printed when they were logged. An event's attributes win over the
+// span's stored fields of the same key.
 func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
 	for _, ev := range s.Events() {
 		if isLogRecord(ev) {
@@ -149,20 +151,20 @@ func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
 		if !p.enabled(level) {
 			continue
 		}
-		bp := getBuffer()
-		b := append(*bp, " level="...)
-		b = append(b, level.String()...)
-		b = append(b, " msg="...)
-		b = appendString(b, p.lim.cap(ev.Name))
-		b = appendFields(b, ev.Attributes, nil, p.lim)
-		b = appendIDs(b, s.SpanContext())
-		b = appendFields(b, s.Attributes(), nil, p.lim)
-		b = append(b, " timestamp="...)
-		b = appendTime(b, ev.Time)
-		b = p.lim.capLine(b)
-		*bp = b
-		p.write(b)
-		putBuffer(bp)
+		l := getLine()
+		l.b = append(l.b, " level="...)
+		l.b = append(l.b, level.String()...)
+		l.b = append(l.b, " msg="...)
+		l.b = appendString(l.b, p.lim.cap(ev.Name))
+		l.appendAttributes(ev.Attributes, userClass, nil, p.lim, false)
+		l.b = appendIDs(l.b, s.SpanContext())
+		l.appendFields(s.Attributes(), nil, p.lim, true)
+		l.b = append(l.b, " timestamp="...)
+		l.b = appendTime(l.b, ev.Time)
+		l.dedupe()
+		l.b = p.lim.capLine(l.b)
+		p.write(l)
+		putLine(l)
 	}
 }
 
@@ -181,15 +183,11 @@ func appendLinks(b []byte, links []sdktrace.Link) []byte {
 	return b
 }
 
-func latencyMillis(s sdktrace.ReadOnlySpan) float64 {
-	return keys.SpanLatency(s)
-}
-
 // write writes one line. A failing writer is reported through otel.Handle
 // once, and again only after a write has succeeded in between, so a broken
 // writer does not flood the error handler.
-func (p *SpanProcessor) write(b []byte) {
-	if err := writeLine(p.out, b); err != nil {
+func (p *SpanProcessor) write(l *line) {
+	if err := l.write(p.out); err != nil {
 		if !p.failing.Swap(true) {
 			otel.Handle(err)
 		}
