@@ -2,7 +2,9 @@ package spanlog
 
 import (
 	"context"
+	"log/slog"
 
+	"github.com/spanlog/spanlog/logfmt"
 	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
@@ -35,7 +37,10 @@ func newLoggerProvider(ctx context.Context, res *resource.Resource) (*sdklog.Log
 	return sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(sdklog.NewBatchProcessor(exp))), nil
 }
 
-// bridgeHandler is the otelslog handler sending records to lp.
-func bridgeHandler(lp otellog.LoggerProvider) *otelslog.Handler {
-	return otelslog.NewHandler(bridgeScope, otelslog.WithLoggerProvider(lp))
+// bridgeHandler sends records to lp through the otelslog bridge, after the
+// same attribute pipeline as the lines: the bridge sees no secret, no
+// reserved key under its own name and one value per key.
+func bridgeHandler(lp otellog.LoggerProvider, opts *logfmt.HandlerOptions) slog.Handler {
+	bridge := otelslog.NewHandler(bridgeScope, otelslog.WithLoggerProvider(lp))
+	return logfmt.NewAttrHandler(bridge.Handle, opts)
 }

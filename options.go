@@ -3,6 +3,7 @@ package spanlog
 import (
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
@@ -17,17 +18,18 @@ import (
 type Option func(*config)
 
 type config struct {
-	writer       io.Writer
-	level        slog.Leveler
-	addSource    bool
-	serviceName  string
-	exporters    []sdktrace.SpanExporter
-	processors   []sdktrace.SpanProcessor
-	idGenerator  sdktrace.IDGenerator
-	sampler      sdktrace.Sampler
-	storageOpts  []storage.Option
-	spanLineOpts []logfmt.SpanOption
-	handlerOpts  logfmt.HandlerOptions
+	writer        io.Writer
+	level         slog.Leveler
+	addSource     bool
+	serviceName   string
+	exporters     []sdktrace.SpanExporter
+	processors    []sdktrace.SpanProcessor
+	idGenerator   sdktrace.IDGenerator
+	sampler       sdktrace.Sampler
+	strictSampler sdktrace.Sampler
+	storageOpts   []storage.Option
+	spanLineOpts  []logfmt.SpanOption
+	handlerOpts   logfmt.HandlerOptions
 
 	metricReaders    []sdkmetric.Reader
 	prometheus       bool
@@ -73,9 +75,37 @@ func WithIDGenerator(g sdktrace.IDGenerator) Option {
 	return func(c *config) { c.idGenerator = g }
 }
 
-// WithSampler sets the tracer provider's sampler; the default is the SDK's,
-// parent-based always-on.
-func WithSampler(s sdktrace.Sampler) Option { return func(c *config) { c.sampler = s } }
+// WithSampler sets the sampler that decides which spans are exported; the
+// default is the SDK's, parent-based always-on. A span it drops is still
+// recorded, so its lines print and its span metrics count: sampling, by
+// this sampler or by a request's unsampled traceparent, decides what leaves
+// the process, not what the service prints and counts.
+func WithSampler(s sdktrace.Sampler) Option {
+	return func(c *config) { c.sampler, c.strictSampler = s, nil }
+}
+
+// WithStrictSampler sets a sampler whose Drop means not recorded at all: no
+// span lines, no span metrics, no export. It saves the cost of recording
+// spans nobody exports, but a request's unsampled traceparent then hides
+// the request from the service's lines and metrics when s is parent-based.
+func WithStrictSampler(s sdktrace.Sampler) Option {
+	return func(c *config) { c.sampler, c.strictSampler = nil, s }
+}
+
+// WithRemoteBaggage names the keys of a request's baggage that become span
+// fields (see storage.WithRemoteBaggage); "*" names every key. By default
+// none does: a request's baggage is untrusted, so its members reach lines,
+// level directives and exported spans only when the service allows them.
+// Baggage the process sets itself becomes fields as before. Never, whatever
+// this says: per-span keys, reserved line keys, redacted keys, and more than
+// 64 members or 8192 bytes.
+func WithRemoteBaggage(keys ...string) Option {
+	keep := storage.OnlyKeys(keys...)
+	if slices.Contains(keys, "*") {
+		keep = func(string) bool { return true }
+	}
+	return WithStorageOptions(storage.WithRemoteBaggage(keep))
+}
 
 // WithStorageOptions passes options to the storage processor.
 func WithStorageOptions(opts ...storage.Option) Option {

@@ -112,9 +112,7 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	if cfg.idGenerator != nil {
 		tpOpts = append(tpOpts, sdktrace.WithIDGenerator(cfg.idGenerator))
 	}
-	if cfg.sampler != nil {
-		tpOpts = append(tpOpts, sdktrace.WithSampler(cfg.sampler))
-	}
+	tpOpts = append(tpOpts, sdktrace.WithSampler(cfg.tracerSampler()))
 
 	handler := logfmt.NewHandler(out, &handlerOpts)
 	var lp *sdklog.LoggerProvider
@@ -129,26 +127,23 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 		loggerProvider: lp,
 		metricsHandler: metricsHandler,
 		handler:        handler,
-		logger:         slog.New(logHandler(&cfg, handler, handlerOpts.Level, lp)),
-		propagator:     propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
+		logger:         slog.New(logHandler(&cfg, handler, &handlerOpts, lp)),
+		propagator:     propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, storage.BaggagePropagator{}),
 	}, nil
 }
 
 // logHandler is the handler of the pipeline's logger: the logfmt handler,
-// joined by those the options ask for, all at the same level.
-func logHandler(cfg *config, h *logfmt.Handler, level slog.Leveler, lp *sdklog.LoggerProvider) slog.Handler {
-	if level == nil {
-		level = slog.LevelInfo
-	}
+// joined by those the options ask for, all with the same options.
+func logHandler(cfg *config, h *logfmt.Handler, opts *logfmt.HandlerOptions, lp *sdklog.LoggerProvider) slog.Handler {
 	var extra []slog.Handler
 	if cfg.logsAsSpanEvents {
-		extra = append(extra, &spanEventHandler{level: level})
+		extra = append(extra, spanEventHandler(opts))
 	}
 	if lp != nil {
-		extra = append(extra, leveled(bridgeHandler(lp), level))
+		extra = append(extra, bridgeHandler(lp, opts))
 	}
 	if cfg.loggerProvider != nil {
-		extra = append(extra, leveled(bridgeHandler(cfg.loggerProvider), level))
+		extra = append(extra, bridgeHandler(cfg.loggerProvider, opts))
 	}
 	if len(extra) == 0 {
 		return h
@@ -192,7 +187,9 @@ func (p *Pipeline) Handler() *logfmt.Handler { return p.handler }
 // Logger returns a slog.Logger on the pipeline's handler.
 func (p *Pipeline) Logger() *slog.Logger { return p.logger }
 
-// Propagator returns the W3C tracecontext + baggage propagator.
+// Propagator returns the W3C tracecontext + baggage propagator. Baggage it
+// extracts is marked as the request's, which becomes span fields only for
+// the keys WithRemoteBaggage names.
 func (p *Pipeline) Propagator() propagation.TextMapPropagator { return p.propagator }
 
 // Install makes the pipeline global: the otel tracer and meter providers

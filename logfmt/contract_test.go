@@ -183,7 +183,7 @@ func TestTimesBefore1970(t *testing.T) {
 func FuzzAppendTime(f *testing.F) {
 	f.Add(int64(0), int64(0))
 	f.Add(int64(-1), int64(999_999_999))
-	f.Add(int64(-62135596800), int64(0))  // year 1
+	f.Add(int64(-62135596800), int64(0))   // year 1
 	f.Add(int64(253402300799), int64(999)) // 9999-12-31T23:59:59
 	f.Add(int64(1<<25*60), int64(5))       // the first minute past the cache's key
 	f.Fuzz(func(t *testing.T, sec, nsec int64) {

@@ -70,10 +70,10 @@ type Handler struct {
 	opts      HandlerOptions
 	lim       limits
 	out       *SyncWriter
-	attrs     []byte   // preformatted " key=value" pairs from WithAttrs
-	attrPairs []pairPos   // where each of those pairs sits in attrs
-	prefix    string   // escaped, dotted group prefix for attrs added later
-	groups    []string // open group names, for ReplaceAttr
+	attrs     []byte    // preformatted " key=value" pairs from WithAttrs
+	attrPairs []pairPos // where each of those pairs sits in attrs
+	prefix    string    // escaped, dotted group prefix for attrs added later
+	groups    []string  // open group names, for ReplaceAttr
 }
 
 var _ slog.Handler = (*Handler)(nil)

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"slices"
 	"time"
 
 	"github.com/spanlog/spanlog/keys"
+	"github.com/spanlog/spanlog/redact"
 
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -17,29 +19,72 @@ func LatencyMillis(start, end time.Time) float64 { return keys.LatencyMillis(sta
 // added it, and whether there was one.
 func Latency(s sdktrace.ReadOnlySpan) (float64, bool) { return keys.LatencyAttribute(s.Attributes()) }
 
-// endedSpan is an ended span whose attributes carry latency_ms.
+// endedSpan is an ended span whose attributes carry latency_ms and whose
+// secrets are hidden.
 type endedSpan struct {
 	sdktrace.ReadOnlySpan
-	attrs []attribute.KeyValue
+	attrs  []attribute.KeyValue
+	events []sdktrace.Event // nil: the span's own, which hold no secret
 }
 
 // Attributes returns the span's attributes with latency_ms last. The slice
 // is shared by every reader and must not be modified.
 func (s *endedSpan) Attributes() []attribute.KeyValue { return s.attrs }
 
-// withLatency wraps s so its attributes end with latency_ms. A latency_ms
-// the span already had is replaced, keeping one value per key.
-func withLatency(s sdktrace.ReadOnlySpan) sdktrace.ReadOnlySpan {
+// Events returns the span's events, with redacted values hidden.
+func (s *endedSpan) Events() []sdktrace.Event {
+	if s.events != nil {
+		return s.events
+	}
+	return s.ReadOnlySpan.Events()
+}
+
+var redactedValue = attribute.StringValue(redact.Placeholder)
+
+// ended wraps s so its attributes end with latency_ms and the values of
+// keys that secret matches read redact.Placeholder. A latency_ms the span
+// already had is replaced, keeping one value per key.
+func ended(s sdktrace.ReadOnlySpan, secret *redact.Keys) sdktrace.ReadOnlySpan {
 	latency := attribute.Float64(LatencyKey, LatencyMillis(s.StartTime(), s.EndTime()))
 	orig := s.Attributes()
 	e := newEndedSpan(s, len(orig)+1)
 	for _, kv := range orig {
-		if kv.Key != LatencyKey {
+		switch {
+		case kv.Key == LatencyKey:
+		case secret.Match(string(kv.Key)):
+			e.attrs = append(e.attrs, attribute.KeyValue{Key: kv.Key, Value: redactedValue})
+		default:
 			e.attrs = append(e.attrs, kv)
 		}
 	}
 	e.attrs = append(e.attrs, latency)
+	e.events = redactEvents(s.Events(), secret)
 	return e
+}
+
+// redactEvents returns copies of events with secret values hidden, or nil
+// when no event holds a secret.
+func redactEvents(events []sdktrace.Event, secret *redact.Keys) []sdktrace.Event {
+	if secret == nil {
+		return nil
+	}
+	var out []sdktrace.Event
+	for i, ev := range events {
+		if !slices.ContainsFunc(ev.Attributes, func(kv attribute.KeyValue) bool { return secret.Match(string(kv.Key)) }) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(events)
+		}
+		attrs := slices.Clone(ev.Attributes)
+		for j, kv := range attrs {
+			if secret.Match(string(kv.Key)) {
+				attrs[j].Value = redactedValue
+			}
+		}
+		out[i].Attributes = attrs
+	}
+	return out
 }
 
 // Ended spans with up to 32 attributes take one allocation: the wrapper

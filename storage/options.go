@@ -12,11 +12,28 @@ func WithInheritFilter(keep func(key string) bool) Option {
 	return func(p *Processor) { p.inherit = keep }
 }
 
-// WithBaggageFilter limits the baggage members that become fields to those
-// whose key keep accepts. By default every member does. Passing a func that
-// returns false turns baggage copying off.
+// WithBaggageFilter limits the members of the process's own baggage (set
+// with baggage.ContextWithBaggage, or carried in process by traced) that
+// become fields to those whose key keep accepts. By default every member
+// does. Passing a func that returns false turns it off.
 func WithBaggageFilter(keep func(key string) bool) Option {
 	return func(p *Processor) { p.baggage = keep }
+}
+
+// WithRemoteBaggage lets the members of remote baggage — baggage a request
+// brought, marked by BaggagePropagator or ContextWithRemoteBaggage — whose
+// key keep accepts become fields. By default none does: a field prints on
+// every line of the request and can select its log level, so the service
+// names the keys it trusts its callers with, for example
+// OnlyKeys("tenant"). Pass func(string) bool { return true } to trust
+// every key.
+//
+// Whatever the filters say, baggage never supplies a per-span key
+// (keys.IsPerSpan), a reserved line key (keys.IsReserved) or a redacted
+// key, and at most MaxBaggageFields members and MaxBaggageBytes bytes of it
+// become fields of a span.
+func WithRemoteBaggage(keep func(key string) bool) Option {
+	return func(p *Processor) { p.remoteBaggage = keep }
 }
 
 // WithRedact keeps secret keys from spreading: a parent field or baggage

@@ -2,15 +2,12 @@ package storage
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/spanlog/spanlog/internal/chain"
 	"github.com/spanlog/spanlog/keys"
 	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/baggage"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -19,10 +16,11 @@ import (
 // fields live on the SDK spans themselves. Its methods are safe for
 // concurrent use.
 type Processor struct {
-	link    chain.Link
-	inherit func(key string) bool
-	baggage func(key string) bool
-	redact  *redact.Keys
+	link          chain.Link
+	inherit       func(key string) bool
+	baggage       func(key string) bool
+	remoteBaggage func(key string) bool
+	redact        *redact.Keys
 }
 
 var _ sdktrace.SpanProcessor = (*Processor)(nil)
@@ -40,7 +38,9 @@ func New(next sdktrace.SpanProcessor, opts ...Option) *Processor {
 
 // OnStart gives s the fields of its parent and the baggage of parent, then
 // calls next. The span's own start attributes win over inherited fields,
-// and baggage wins over the parent's fields. Fields come only from a local
+// and baggage wins over the parent's fields. Baggage is bounded and
+// filtered as baggageFields says; in short, a request's own baggage gives
+// only the keys WithRemoteBaggage allows. Fields come only from a local
 // SDK span that is s's parent; a remote parent, or the span left in ctx
 // under trace.WithNewRoot, gives baggage only. The SDK's span limits apply
 // to inherited fields as to any other attribute.
@@ -68,7 +68,7 @@ var fieldsPool = sync.Pool{New: func() any {
 }}
 
 // inheritable appends to fields the parent's inheritable fields followed by
-// the baggage members that become fields, in key order, one value per key.
+// the baggage members that become fields.
 func (p *Processor) inheritable(fields []attribute.KeyValue, parent context.Context, s sdktrace.ReadWriteSpan) []attribute.KeyValue {
 	ps := trace.SpanFromContext(parent)
 	if psc := ps.SpanContext(); psc.IsValid() && !psc.IsRemote() && psc.SpanID() == s.Parent().SpanID() {
@@ -79,20 +79,7 @@ func (p *Processor) inheritable(fields []attribute.KeyValue, parent context.Cont
 			}
 		}
 	}
-	bag := baggage.FromContext(parent)
-	if bag.Len() == 0 {
-		return fields
-	}
-	members := bag.Members()
-	// Baggage keeps no order; sorting keeps every line's order fixed.
-	slices.SortFunc(members, func(a, b baggage.Member) int { return strings.Compare(a.Key(), b.Key()) })
-	for _, m := range members {
-		if (p.baggage != nil && !p.baggage(m.Key())) || p.redact.Match(m.Key()) {
-			continue
-		}
-		fields = setField(fields, attribute.String(m.Key(), m.Value()))
-	}
-	return fields
+	return p.baggageFields(fields, parent)
 }
 
 // setField replaces the value of kv's key in fields, or appends kv.
@@ -129,10 +116,12 @@ func hasKey(attrs []attribute.KeyValue, k attribute.Key) bool {
 	return false
 }
 
-// OnEnd hands next the ended span with latency_ms added to its attributes.
+// OnEnd hands next the ended span with latency_ms added to its attributes
+// and the values of redacted keys, in its attributes and its events',
+// replaced by redact.Placeholder, so no exporter ships them.
 func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if p.link.Forwarding() {
-		p.link.OnEnd(withLatency(s))
+		p.link.OnEnd(ended(s, p.redact))
 	}
 }
 
