@@ -274,11 +274,11 @@ func assertNoSecretExported(t *testing.T, spans *tracetest.InMemoryExporter, log
 	var exported strings.Builder
 	for _, s := range spans.GetSpans() {
 		for _, kv := range s.Attributes {
-			fmt.Fprintf(&exported, "%s=%s\n", kv.Key, kv.Value.Emit())
+			fmt.Fprintf(&exported, "%s=%s\n", kv.Key, kv.Value.String())
 		}
 		for _, ev := range s.Events {
 			for _, kv := range ev.Attributes {
-				fmt.Fprintf(&exported, "%s=%s\n", kv.Key, kv.Value.Emit())
+				fmt.Fprintf(&exported, "%s=%s\n", kv.Key, kv.Value.String())
 			}
 		}
 	}
@@ -315,7 +315,7 @@ func assertNoClientMetrics(t *testing.T, reader *sdkmetric.ManualReader, request
 				counted += dp.Value
 				for _, kv := range dp.Attributes.ToSlice() {
 					if !wantLabels[string(kv.Key)] {
-						t.Errorf("%s has label %s=%s from a client", m.Name, kv.Key, kv.Value.Emit())
+						t.Errorf("%s has label %s=%s from a client", m.Name, kv.Key, kv.Value.String())
 					}
 				}
 			}

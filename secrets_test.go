@@ -77,11 +77,11 @@ func TestSecretsStaySecretEverywhere(t *testing.T) {
 	var exported strings.Builder
 	for _, s := range spans.GetSpans() {
 		for _, kv := range s.Attributes {
-			fmt.Fprintf(&exported, "%s=%s ", kv.Key, kv.Value.Emit())
+			fmt.Fprintf(&exported, "%s=%s ", kv.Key, kv.Value.String())
 		}
 		for _, ev := range s.Events {
 			for _, kv := range ev.Attributes {
-				fmt.Fprintf(&exported, "%s=%s ", kv.Key, kv.Value.Emit())
+				fmt.Fprintf(&exported, "%s=%s ", kv.Key, kv.Value.String())
 			}
 		}
 	}
