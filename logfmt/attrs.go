@@ -112,6 +112,24 @@ func slogAttr(kv attribute.KeyValue) slog.Attr {
 
 // The line is a sink: it writes each leaf as " key=value".
 
+// attr takes a through the pipeline into the line. It is walkAttr with a
+// shortcut for the common attribute, a scalar logged with no ReplaceAttr,
+// for which resolving and flattening have nothing to do.
+func (l *line) attr(rep replaceFunc, lim limits, a slog.Attr, c class) {
+	if rep == nil {
+		switch a.Value.Kind() {
+		case slog.KindGroup, slog.KindLogValuer, slog.KindAny:
+		default:
+			if lim.secret(a.Key) {
+				a.Value = redactedValue
+			}
+			l.leaf(a.Key, a.Value, c, lim)
+			return
+		}
+	}
+	walkAttr(l, rep, lim, a, c)
+}
+
 func (l *line) groupNames() *[]string { return &l.groups }
 
 // openGroup adds name to the key prefix. The prefix stops growing once it

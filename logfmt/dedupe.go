@@ -61,7 +61,7 @@ func (l *line) compact() {
 			continue
 		}
 		w += copy(l.b[w:], l.b[r:p.start])
-		r = p.end
+		r = int(p.end)
 	}
 	w += copy(l.b[w:], l.b[r:])
 	l.b = l.b[:w]

@@ -70,10 +70,11 @@ type Handler struct {
 	opts      HandlerOptions
 	lim       limits
 	out       *SyncWriter
-	attrs     []byte    // preformatted " key=value" pairs from WithAttrs
-	attrPairs []pairPos // where each of those pairs sits in attrs
-	prefix    string    // escaped, dotted group prefix for attrs added later
-	groups    []string  // open group names, for ReplaceAttr
+	attrs     []byte      // preformatted " key=value" pairs from WithAttrs
+	attrPairs []pairPos   // where each of those pairs sits in attrs
+	prefix    string      // escaped, dotted group prefix for attrs added later
+	groups    []string    // open group names, for ReplaceAttr
+	fields    *fieldCache // shared by clones: their options are the same
 }
 
 var _ slog.Handler = (*Handler)(nil)
@@ -81,7 +82,7 @@ var _ slog.Handler = (*Handler)(nil)
 // NewHandler returns a Handler writing to w. opts may be nil. w is wrapped in
 // a SyncWriter unless it already is one; a nil w discards every line.
 func NewHandler(w io.Writer, opts *HandlerOptions) *Handler {
-	h := &Handler{out: NewSyncWriter(orDiscard(w))}
+	h := &Handler{out: NewSyncWriter(orDiscard(w)), fields: &fieldCache{}}
 	if opts != nil {
 		h.opts = *opts
 	}
@@ -122,7 +123,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	}
 	h2 := *h
 	// Fresh backing arrays keep sibling handlers from writing into one.
-	base := len(h.attrs)
+	base := int32(len(h.attrs))
 	h2.attrs = append(slices.Clip(h.attrs), l.b...)
 	h2.attrPairs = slices.Clip(h.attrPairs)
 	for _, p := range l.pairs {
@@ -168,7 +169,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record) {
 	h.appendBuiltins(l, r)
 	if len(h.attrs) > 0 {
-		base := len(l.b)
+		base := int32(len(l.b))
 		l.b = append(l.b, h.attrs...)
 		for _, p := range h.attrPairs {
 			p.start, p.keyEnd, p.end = p.start+base, p.keyEnd+base, p.end+base
@@ -182,7 +183,7 @@ func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record) {
 			l.groups = append(l.groups[:0], h.groups...)
 		}
 		r.Attrs(func(a slog.Attr) bool {
-			walkAttr(l, rep, h.lim, a, userClass)
+			l.attr(rep, h.lim, a, userClass)
 			return true
 		})
 		l.prefix, l.groups = l.prefix[:0], l.groups[:0]

@@ -1,7 +1,6 @@
 package logfmt
 
 import (
-	"encoding/hex"
 	"io"
 	"sync"
 
@@ -45,11 +44,16 @@ const (
 // pairPos locates one key=value pair in line.b: b[start] is the space before
 // the key, the key is b[start+1:keyEnd], and the pair ends at end.
 type pairPos struct {
-	start, keyEnd, end int
+	start, keyEnd, end int32
 	sig                uint32 // key length, first and last byte: a cheap inequality test
 	class              class
 	drop               bool
 }
+
+// maxPairOffset is the largest offset a pairPos holds. Pairs of a line
+// longer than that, possible only with the caps turned off, are not
+// recorded and so not de-duplicated.
+const maxPairOffset = 1<<31 - 1
 
 var linePool = sync.Pool{New: func() any {
 	l := &line{b: make([]byte, 0, 1024)}
@@ -80,12 +84,15 @@ func putLine(l *line) {
 // addPair records the pair that starts at start and whose key ends at
 // keyEnd; it ends at the end of the buffer.
 func (l *line) addPair(start, keyEnd int, c class) {
+	if len(l.b) > maxPairOffset {
+		return
+	}
 	key := l.b[start+1 : keyEnd]
 	var sig uint32
 	if n := len(key); n > 0 {
 		sig = uint32(n)<<16 | uint32(key[0])<<8 | uint32(key[n-1])
 	}
-	l.pairs = append(l.pairs, pairPos{start: start, keyEnd: keyEnd, end: len(l.b), sig: sig, class: c})
+	l.pairs = append(l.pairs, pairPos{start: int32(start), keyEnd: int32(keyEnd), end: int32(len(l.b)), sig: sig, class: c})
 }
 
 // appendKeyOf appends " key=" for a key that is not in a group: a reserved
@@ -130,20 +137,11 @@ func (l *line) appendSpanContext(span trace.Span, h *Handler) {
 		return
 	}
 	l.b = appendIDs(l.b, sc)
-	l.appendFields(spanFields(span), h.opts.ReplaceAttr, h.lim, false)
-}
-
-// appendIDs appends " span=<16 hex> trace_id=<32 hex>".
-func appendIDs(b []byte, sc trace.SpanContext) []byte {
-	b = appendSpanID(b, " span=", sc.SpanID())
-	b = append(b, " trace_id="...)
-	tid := sc.TraceID()
-	return hex.AppendEncode(b, tid[:])
-}
-
-func appendSpanID(b []byte, key string, id trace.SpanID) []byte {
-	b = append(b, key...)
-	return hex.AppendEncode(b, id[:])
+	if h.opts.ReplaceAttr != nil {
+		l.appendFields(spanFields(span), h.opts.ReplaceAttr, h.lim, false)
+		return
+	}
+	h.fields.appendSpanFields(l, span, h.lim)
 }
 
 // appendFields appends stored fields, in their order, as pairs of

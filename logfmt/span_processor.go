@@ -2,7 +2,6 @@ package logfmt
 
 import (
 	"context"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"sync/atomic"
@@ -120,9 +119,7 @@ func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, lev
 	l.b = append(l.b, event...)
 	l.b = append(l.b, " timestamp="...)
 	l.b = appendTime(l.b, t)
-	l.b = append(l.b, " trace_id="...)
-	tid := sc.TraceID()
-	l.b = hex.AppendEncode(l.b, tid[:])
+	l.b = appendTraceID(l.b, " trace_id=", sc.TraceID())
 	closing := event == "close_span"
 	if closing {
 		l.b = append(l.b, " latency_ms="...)
@@ -176,9 +173,9 @@ func appendLinks(b []byte, links []sdktrace.Link) []byte {
 			b = append(b, ',')
 		}
 		tid, sid := l.SpanContext.TraceID(), l.SpanContext.SpanID()
-		b = hex.AppendEncode(b, tid[:])
+		b = appendHex(b, tid[:])
 		b = append(b, '-')
-		b = hex.AppendEncode(b, sid[:])
+		b = appendHex(b, sid[:])
 	}
 	return b
 }
