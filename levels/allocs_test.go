@@ -29,6 +29,7 @@ func TestQueriesDoNotAllocate(t *testing.T) {
 	log, buf := newLogger(sw)
 	for name, query := range map[string]func(){
 		"Floor":                 func() { _ = sw.Floor() },
+		"Enabled":               func() { _ = sw.Enabled(ctx, slog.LevelDebug-4) },
 		"EventLevel, no span":   func() { _ = sw.EventLevel(testPC, nil) },
 		"EventLevel, span":      func() { _ = sw.EventLevel(testPC, s) },
 		"EventLevel, site":      func() { _ = sw.EventLevel(sitePC, s) },

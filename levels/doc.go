@@ -76,9 +76,15 @@
 //
 // # Cost
 //
-// Handler.Enabled compares the level with Switch.Floor, one atomic load.
-// For a record that passes it, EventLevel resolves the call site's package
-// once per PC (a bounded, lock-free cache of 4096 call sites) and, with
-// span directives in force, looks the ctx span up in a lock-free table.
-// Neither allocates once a call site has been seen.
+// A handler's Enabled asks Switch.Enabled, which compares the level with
+// the floor (one atomic load) and, when only span directives could enable
+// the level, looks the ctx span up. slog builds a record only when Enabled
+// says yes; the handler's Handle then asks EventLevel, which resolves the
+// call site's package once per PC (a bounded, lock-free cache of 4096 call
+// sites) and looks the ctx span up in a lock-free table. None of this
+// allocates once a call site has been seen. So a debug call costs one
+// comparison where no directive enables debug, a span lookup where only
+// span directives do, and slog's record-building (tens of nanoseconds more
+// than slog's own disabled call, mostly runtime.Callers) where a package
+// directive does.
 package levels

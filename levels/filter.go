@@ -29,8 +29,9 @@ type Filter struct {
 	// byPath tells whether a line's target can change its level.
 	byPath bool
 	// floor is the lowest level of any directive but the default; Off
-	// when there are none.
-	floor slog.Level
+	// when there are none. staticFloor is that of the TARGET=LEVEL
+	// directives alone.
+	floor, staticFloor slog.Level
 }
 
 type directive struct {
@@ -61,7 +62,7 @@ func (d *directive) conditions() int {
 // build makes a Filter of parsed directives: the later of two with the
 // same selector wins.
 func build(text string, list []parsed) (*Filter, error) {
-	f := &Filter{floor: Off}
+	f := &Filter{floor: Off, staticFloor: Off}
 	index := map[string]int{}
 	var kept []directive
 	for _, p := range list {
@@ -91,6 +92,7 @@ func build(text string, list []parsed) (*Filter, error) {
 			f.scoped = append(f.scoped, d)
 		} else {
 			f.targets = append(f.targets, d)
+			f.staticFloor = min(f.staticFloor, d.level)
 		}
 	}
 	slices.SortFunc(f.targets, func(a, b directive) int { return strings.Compare(a.target, b.target) })

@@ -24,10 +24,10 @@ var _ slog.Handler = (*Handler)(nil)
 // let through.
 func NewHandler(next slog.Handler, sw *Switch) *Handler { return &Handler{next: next, sw: sw} }
 
-// Enabled reports whether a record at level could be written: it is at or
-// above the Switch's floor and next is enabled for it.
+// Enabled reports whether a record at level could be written: the
+// Switch's Enabled says so and next is enabled for it.
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
-	return level >= h.sw.Floor() && h.next.Enabled(ctx, level)
+	return h.sw.Enabled(ctx, level) && h.next.Enabled(ctx, level)
 }
 
 // Handle passes r to next when r reaches the level of its call site and of

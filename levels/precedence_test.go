@@ -195,3 +195,39 @@ func TestDefaultLevelOfTheSwitch(t *testing.T) {
 		t.Errorf("no directives: EventLevel = %v, Floor = %v; want %v", got, floor, warn)
 	}
 }
+
+func TestEnabledBeforeTheCallSiteIsKnown(t *testing.T) {
+	acme := []attribute.KeyValue{attribute.String("tenant", "acme")}
+	for _, c := range []struct {
+		name       string
+		directives string
+		spans      []span
+		level      slog.Level
+		want       bool
+	}{
+		{"below the floor", "info,a=warn", nil, debug, false},
+		{"at the default", "info,a=warn", nil, info, true},
+		{"a package could enable it", "info,a=debug", nil, debug, true},
+		{"only span directives, no span", "info,[checkout]=debug", nil, debug, false},
+		{"only span directives, other span", "info,[checkout]=debug", []span{{"other", nil}}, debug, false},
+		{"only span directives, in the span", "info,[checkout]=debug", []span{{"checkout", nil}}, debug, true},
+		{"only span directives, under the span", "info,[checkout]=debug", []span{{"checkout", nil}, {"db", nil}}, debug, true},
+		{"the span's directive is above the level", "info,[checkout]=warn,[{tenant=acme}]=debug", []span{{"checkout", nil}}, debug, false},
+		{"a package-scoped span directive could enable it", "info,a[checkout]=debug", []span{{"checkout", nil}}, debug, true},
+		{"field match", "info,[{tenant=acme}]=debug", []span{{"req", acme}}, debug, true},
+		{"off everywhere", "off", nil, slog.LevelError, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sw := newSwitch(t, c.directives)
+			ctx := startNested(t, context.Background(), newProvider(t, sw, nil).Tracer("app"), c.spans...)
+			if got := sw.Enabled(ctx, c.level); got != c.want {
+				t.Errorf("Enabled(%v) under %q = %v, want %v", c.level, c.directives, got, c.want)
+			}
+		})
+	}
+	sw := newSwitch(t, "info,[checkout]=debug")
+	//lint:ignore SA1012 a nil context must not panic
+	if sw.Enabled(nil, debug) {
+		t.Error("Enabled(nil ctx, debug) with span directives only")
+	}
+}

@@ -19,6 +19,7 @@ import (
 type spanScope struct {
 	set    uint64
 	levels []slog.Level
+	min    slog.Level // the lowest of levels in set
 }
 
 // level returns the level of the most specific scope among mask that is
@@ -31,15 +32,18 @@ func (s *spanScope) level(mask uint64) (slog.Level, bool) {
 	return s.levels[bits.TrailingZeros64(hit)], true
 }
 
-// spanKey identifies a span in a spanTable.
-type spanKey struct {
-	trace trace.TraceID
-	span  trace.SpanID
-}
+// spanKey identifies a span in a spanTable: its trace and span ids as
+// words, which compare faster than the arrays.
+type spanKey struct{ traceHi, traceLo, span uint64 }
 
-func keyOf(sc trace.SpanContext) (spanKey, uint64) {
-	k := spanKey{sc.TraceID(), sc.SpanID()}
-	return k, mix(binary.LittleEndian.Uint64(k.span[:]) ^ binary.LittleEndian.Uint64(k.trace[8:]))
+func keyOf(sc *trace.SpanContext) (spanKey, uint64) {
+	tid, sid := sc.TraceID(), sc.SpanID()
+	k := spanKey{
+		traceHi: binary.LittleEndian.Uint64(tid[:8]),
+		traceLo: binary.LittleEndian.Uint64(tid[8:]),
+		span:    binary.LittleEndian.Uint64(sid[:]),
+	}
+	return k, mix(k.span ^ k.traceLo)
 }
 
 // spanTable holds the scopes of live spans started under one Filter.
@@ -65,7 +69,7 @@ func (st *spanTable) scopeOf(sc trace.SpanContext) (*spanScope, bool) {
 	if !sc.IsValid() {
 		return nil, false
 	}
-	k, h := keyOf(sc)
+	k, h := keyOf(&sc)
 	return st.t.get(k, h)
 }
 
@@ -82,14 +86,15 @@ func (st *spanTable) start(parent trace.Span, s sdktrace.ReadWriteSpan) {
 	if scope == nil {
 		return
 	}
-	k, h := keyOf(s.SpanContext())
+	sc := s.SpanContext()
+	k, h := keyOf(&sc)
 	st.t.put(k, h, scope)
 }
 
 // end forgets the scope of the span with context sc.
 func (st *spanTable) end(sc trace.SpanContext) {
 	if sc.IsValid() {
-		k, h := keyOf(sc)
+		k, h := keyOf(&sc)
 		st.t.delete(k, h)
 	}
 }
@@ -128,7 +133,7 @@ func (f *Filter) scopeFor(s sdktrace.ReadOnlySpan, inherited *spanScope) *spanSc
 	if own == 0 {
 		return inherited
 	}
-	scope := &spanScope{set: own, levels: make([]slog.Level, len(f.scopes))}
+	scope := &spanScope{set: own, levels: make([]slog.Level, len(f.scopes)), min: Off}
 	if inherited != nil {
 		scope.set |= inherited.set
 		copy(scope.levels, inherited.levels)
@@ -136,6 +141,9 @@ func (f *Filter) scopeFor(s sdktrace.ReadOnlySpan, inherited *spanScope) *spanSc
 	for g := range f.scopes {
 		if own&(1<<g) != 0 {
 			scope.levels[g] = level[g]
+		}
+		if scope.set&(1<<g) != 0 {
+			scope.min = min(scope.min, scope.levels[g])
 		}
 	}
 	return scope

@@ -1,6 +1,7 @@
 package levels
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -14,8 +15,8 @@ import (
 // Switch holds the directives in force and answers, for each line, the
 // level it must reach to be written. Set replaces the directives at
 // runtime, for good or for a while. Its methods are safe for concurrent
-// use; the queries (Floor, EventLevel, SpanLevel) take no lock and do not
-// allocate once a call site has been seen.
+// use; the queries (Floor, Enabled, EventLevel, SpanLevel) take no lock
+// and do not allocate once a call site has been seen.
 type Switch struct {
 	cur      atomic.Pointer[inForce]
 	base     slog.Level   // the default level when base is constant
@@ -138,11 +139,34 @@ func (s *Switch) defaultLevel(f *Filter) slog.Level {
 }
 
 // Floor returns the lowest level any directive in force could enable: a
-// record below it is never written, whatever its package or span. A
-// handler's Enabled returns level >= Floor().
+// record below it is never written, whatever its package or span.
 func (s *Switch) Floor() slog.Level {
 	f := s.cur.Load().filter
 	return min(f.floor, s.defaultLevel(f))
+}
+
+// Enabled reports whether a record at level, logged with ctx, could be
+// written, before its call site is known (as slog.Handler.Enabled is
+// asked): false when level is below the floor, or when only span
+// directives could enable it and none of them reaches the span in ctx.
+// When it returns true, EventLevel decides. It costs one comparison when
+// the floor rules the level out, and a lookup of the ctx span when only
+// span directives are in question.
+func (s *Switch) Enabled(ctx context.Context, level slog.Level) bool {
+	in := s.cur.Load()
+	f := in.filter
+	def := s.defaultLevel(f)
+	if level < min(f.floor, def) {
+		return false
+	}
+	if level >= min(f.staticFloor, def) || in.spans == nil {
+		return true
+	}
+	if ctx == nil {
+		return false
+	}
+	scope, ok := in.spans.scopeOf(trace.SpanContextFromContext(ctx))
+	return ok && level >= scope.min
 }
 
 // EventLevel returns the level a record must reach to be written, given
