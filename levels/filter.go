@@ -59,10 +59,14 @@ func (d *directive) conditions() int {
 	return n
 }
 
+// noDirectives returns a Filter without directives: the Switch's default
+// level applies everywhere.
+func noDirectives() *Filter { return &Filter{floor: Off, staticFloor: Off} }
+
 // build makes a Filter of parsed directives: the later of two with the
 // same selector wins.
 func build(text string, list []parsed) (*Filter, error) {
-	f := &Filter{floor: Off, staticFloor: Off}
+	f := noDirectives()
 	index := map[string]int{}
 	var kept []directive
 	for _, p := range list {

@@ -94,7 +94,7 @@ func NewSwitch(f *Filter, opts ...Option) *Switch {
 		opt(s)
 	}
 	if f == nil {
-		f = &Filter{floor: Off}
+		f = noDirectives()
 	}
 	s.permanent = f
 	s.install(f)
@@ -261,9 +261,12 @@ func (s *Switch) Set(text string, ttl time.Duration) (Change, error) {
 	return s.SetFilter(f, ttl), nil
 }
 
-// SetFilter is Set with directives already parsed. A ttl <= 0 makes the
-// change permanent.
+// SetFilter is Set with directives already parsed; a nil f means no
+// directives. A ttl <= 0 makes the change permanent.
 func (s *Switch) SetFilter(f *Filter, ttl time.Duration) Change {
+	if f == nil {
+		f = noDirectives()
+	}
 	s.mu.Lock()
 	from := s.cur.Load().filter
 	s.install(f)

@@ -2,6 +2,7 @@ package levels_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"slices"
 	"strings"
@@ -230,5 +231,22 @@ func TestChangeLogsAsOneLine(t *testing.T) {
 	}
 	if strings.Count(buf.String(), "\n") != 1 {
 		t.Error("the change is not one line")
+	}
+}
+
+func TestNoDirectives(t *testing.T) {
+	sw := levels.NewSwitch(nil, levels.WithDefaultLevel(slog.LevelWarn))
+	defer sw.Close()
+	ctx := context.Background()
+	if sw.Enabled(ctx, slog.LevelInfo) || !sw.Enabled(ctx, slog.LevelWarn) {
+		t.Error("without directives, Enabled does not follow the default level")
+	}
+	f, _ := levels.Parse("debug")
+	sw.SetFilter(f, 0)
+	if c := sw.SetFilter(nil, 0); c.From != "debug" || c.To != "" {
+		t.Errorf("SetFilter(nil) = %+v", c)
+	}
+	if got := sw.EventLevel(here(), nil); got != slog.LevelWarn {
+		t.Errorf("after SetFilter(nil), EventLevel = %v, want the default %v", got, slog.LevelWarn)
 	}
 }
