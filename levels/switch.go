@@ -67,7 +67,13 @@ func WithDefaultLevel(l slog.Leveler) Option {
 
 // WithClock sets the clock that times reverts; the system clock when not
 // given. Tests pass a fake one.
-func WithClock(c Clock) Option { return func(s *Switch) { s.clock = c } }
+func WithClock(c Clock) Option {
+	return func(s *Switch) {
+		if c != nil {
+			s.clock = c
+		}
+	}
+}
 
 // WithOnChange calls fn after every change of directives, by Set or by a
 // revert, outside the Switch's lock; a program logs it as one line. Calls
@@ -75,9 +81,9 @@ func WithClock(c Clock) Option { return func(s *Switch) { s.clock = c } }
 func WithOnChange(fn func(Change)) Option { return func(s *Switch) { s.onChange = fn } }
 
 // WithMaxSpans bounds how many live spans the Switch remembers a span
-// scope for (DefaultMaxSpans when not given or not positive). The memory
-// is taken while span directives are in force: about 8 bytes a span, plus
-// 48 for each span that has a scope.
+// scope for (DefaultMaxSpans when not given or not positive). While span
+// directives are in force the table takes 8 bytes for each span it can
+// hold, and under 200 more for each span it holds.
 func WithMaxSpans(n int) Option {
 	return func(s *Switch) {
 		if n > 0 {
