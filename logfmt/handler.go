@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spanlog/spanlog/keys"
+	"github.com/spanlog/spanlog/levels"
 	"github.com/spanlog/spanlog/redact"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -23,6 +24,11 @@ const timestampKey = keys.Timestamp
 type HandlerOptions struct {
 	// Level is the minimum level logged; nil means slog.LevelInfo.
 	Level slog.Leveler
+
+	// Levels, when set, decides the level each record must reach by its
+	// package, span and span fields (see package levels), in place of
+	// Level. The pipeline builds one from SPANLOG_LEVEL or WithLevels.
+	Levels *levels.Switch
 
 	// AddSource adds target= (the caller's package path) and location=
 	// (dir/file.go:line) to each line.
@@ -98,8 +104,13 @@ func orDiscard(w io.Writer) io.Writer {
 	return w
 }
 
-// Enabled reports whether level is at or above the handler's minimum level.
-func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
+// Enabled reports whether level is at or above the handler's minimum
+// level, or, with Levels set, whether some directive could let a record at
+// level through in ctx (Handle then decides by its call site and span).
+func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
+	if h.opts.Levels != nil {
+		return h.opts.Levels.Enabled(ctx, level)
+	}
 	min := slog.LevelInfo
 	if h.opts.Level != nil {
 		min = h.opts.Level.Level()
@@ -147,17 +158,21 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-// Handle writes r as one line. It returns the writer's error, if any. A nil
-// ctx is treated as context.Background(). Unless LeaveSpanStatus is set, a
-// record at slog.LevelError or above marks the recording span in ctx with
-// status Error and the record's message.
+// Handle writes r as one line, unless Levels says its call site and span
+// want a higher level. It returns the writer's error, if any. A nil ctx is
+// treated as context.Background(). Unless LeaveSpanStatus is set, a record
+// at slog.LevelError or above marks the recording span in ctx with status
+// Error and the record's message, whether its line is written or not.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	span := trace.SpanFromContext(ctx)
 	if r.Level >= slog.LevelError && !h.opts.LeaveSpanStatus && span.IsRecording() {
-		span.SetStatus(codes.Error, r.Message)
+		span.SetStatus(codes.Error, r.Message) // even when the line is not written
+	}
+	if sw := h.opts.Levels; sw != nil && r.Level < sw.EventLevel(r.PC, span) {
+		return nil
 	}
 	l := getLine()
 	defer putLine(l)
@@ -278,19 +293,9 @@ func (h *Handler) appendSource(l *line, pc uintptr) {
 		src = s
 	}
 	l.b = append(l.b, " target="...)
-	l.b = appendString(l.b, h.lim.cap(packagePath(src.Function)))
+	l.b = appendString(l.b, h.lim.cap(levels.PackagePath(src.Function)))
 	l.b = append(l.b, " location="...)
 	l.b = appendString(l.b, h.lim.cap(shortLocation(src.File, src.Line)))
-}
-
-// packagePath returns the import path of the package defining function, a
-// fully qualified name such as "example.com/app/db.(*Conn).Query".
-func packagePath(function string) string {
-	slash := strings.LastIndexByte(function, '/') + 1
-	if dot := strings.IndexByte(function[slash:], '.'); dot >= 0 {
-		return function[:slash+dot]
-	}
-	return function
 }
 
 // shortLocation returns "dir/file.go:line": enough to find the file, and the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/spanlog/spanlog/levels"
 	"log/slog"
 	"strings"
 	"sync"
@@ -187,8 +188,8 @@ func TestPackagePath(t *testing.T) {
 		"github.com/x/y.v2/pkg.F":          "github.com/x/y.v2/pkg",
 		"":                                 "",
 	} {
-		if got := packagePath(fn); got != want {
-			t.Errorf("packagePath(%q) = %q, want %q", fn, got, want)
+		if got := levels.PackagePath(fn); got != want {
+			t.Errorf("PackagePath(%q) = %q, want %q", fn, got, want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package logfmt
 import (
 	"log/slog"
 
+	"github.com/spanlog/spanlog/levels"
 	"github.com/spanlog/spanlog/redact"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -37,6 +38,13 @@ func WithLines(l Lines) SpanOption {
 // exceptions and INFO otherwise. The default is slog.LevelInfo.
 func WithMinLevel(level slog.Leveler) SpanOption {
 	return func(p *SpanProcessor) { p.minLevel = level }
+}
+
+// WithLevels lets the level directives of sw decide which span lines
+// print, by the span's tracer (its instrumentation scope name), name and
+// fields, in place of WithMinLevel.
+func WithLevels(sw *levels.Switch) SpanOption {
+	return func(p *SpanProcessor) { p.levels = sw }
 }
 
 // WithFilter prints only the spans for which keep returns true. keep sees

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spanlog/spanlog/internal/chain"
 	"github.com/spanlog/spanlog/keys"
+	"github.com/spanlog/spanlog/levels"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -32,6 +33,7 @@ type SpanProcessor struct {
 	link     chain.Link
 	lines    Lines
 	minLevel slog.Leveler
+	levels   *levels.Switch
 	keep     func(sdktrace.ReadOnlySpan) bool
 	lim      limits
 
@@ -57,7 +59,7 @@ func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan
 	if p.link.Stopped() {
 		return
 	}
-	if p.lines&NewSpanLines != 0 && p.enabled(slog.LevelInfo) && p.kept(s) {
+	if p.lines&NewSpanLines != 0 && slog.LevelInfo >= p.minLevelOf(s) && p.kept(s) {
 		p.printSpanLine(s, "new_span", slog.LevelInfo, s.StartTime())
 	}
 	p.link.OnStart(parent, s)
@@ -70,14 +72,15 @@ func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 		return
 	}
 	if p.lines&(EventLines|CloseSpanLines) != 0 && p.kept(s) {
+		min := p.minLevelOf(s)
 		if p.lines&EventLines != 0 {
-			p.printEvents(s)
+			p.printEvents(s, min)
 		}
 		level := slog.LevelInfo
 		if s.Status().Code == codes.Error {
 			level = slog.LevelError
 		}
-		if p.lines&CloseSpanLines != 0 && p.enabled(level) {
+		if p.lines&CloseSpanLines != 0 && level >= min {
 			p.printSpanLine(s, "close_span", level, s.EndTime())
 		}
 	}
@@ -91,12 +94,17 @@ func (p *SpanProcessor) ForceFlush(ctx context.Context) error { return p.link.Fo
 // anything; after it, every method is a no-op.
 func (p *SpanProcessor) Shutdown(ctx context.Context) error { return p.link.Shutdown(ctx) }
 
-func (p *SpanProcessor) enabled(level slog.Level) bool {
-	min := slog.LevelInfo
-	if p.minLevel != nil {
-		min = p.minLevel.Level()
+// minLevelOf returns the level s's lines must reach: what the level
+// directives say for its tracer and span, or the minimum level.
+func (p *SpanProcessor) minLevelOf(s sdktrace.ReadOnlySpan) slog.Level {
+	switch {
+	case p.levels != nil:
+		return p.levels.SpanLevel(s)
+	case p.minLevel != nil:
+		return p.minLevel.Level()
+	default:
+		return slog.LevelInfo
 	}
-	return level >= min
 }
 
 func (p *SpanProcessor) kept(s sdktrace.ReadOnlySpan) bool {
@@ -136,7 +144,7 @@ func (p *SpanProcessor) printSpanLine(s sdktrace.ReadOnlySpan, event string, lev
 // for log records copied onto the span (they carry LogSeverityKey), which
 // were printed when they were logged. An event's attributes win over the
 // span's stored fields of the same key.
-func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
+func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan, min slog.Level) {
 	for _, ev := range s.Events() {
 		if isLogRecord(ev) {
 			continue
@@ -145,7 +153,7 @@ func (p *SpanProcessor) printEvents(s sdktrace.ReadOnlySpan) {
 		if ev.Name == "exception" {
 			level = slog.LevelError
 		}
-		if !p.enabled(level) {
+		if level < min {
 			continue
 		}
 		l := getLine()
