@@ -79,6 +79,7 @@ type assembler struct {
 	linger, evictAfter int64 // µs
 	keepFields         bool  // keep whole lines, for -fields
 	begin, done        func(*trace)
+	maxTraces          int // maxOpenTraces; smaller in tests
 
 	traces        map[traceID]*trace
 	settled, open traceList // ordered by lastSeen
@@ -98,6 +99,7 @@ func newAssembler(linger, evictAfter time.Duration, keepFields bool, begin, done
 		done:       done,
 		traces:     make(map[traceID]*trace),
 		recent:     newRecentSet(recentTraces),
+		maxTraces:  maxOpenTraces,
 	}
 }
 
@@ -110,7 +112,7 @@ func (a *assembler) add(line []byte, r *record) {
 	a.seq++
 	t := a.traces[r.trace]
 	if t == nil {
-		if len(a.traces) >= maxOpenTraces {
+		if len(a.traces) >= a.maxTraces {
 			a.evictOldest()
 		}
 		t = &trace{id: r.trace, spans: make(map[spanID]*spanNode), firstSeq: a.seq, continued: a.recent.has(r.trace)}

@@ -52,7 +52,6 @@ type record struct {
 	replayed             bool  // replayed=true: a record written late
 	failed               bool  // level is ERROR or above
 	attrs, fields        seg   // an event's own attributes; stored fields
-	firstPair, lastPair  int   // index range of attrs in the pairs, for pretty
 	fieldPair, fieldLast int   // index range of fields in the pairs
 	idsPair              int   // index of span= on an event line, -1 if none
 	target, location     seg
@@ -184,17 +183,17 @@ func classifyEvent(r *record, line []byte, ps []pair) {
 		end--
 	}
 done:
-	r.firstPair, r.lastPair = 2, end
+	attrsEnd := end // pairs 2 to attrsEnd are the record's own attributes
 	r.fieldPair, r.fieldLast = -1, -1
 	if r.idsPair >= 0 {
-		r.lastPair = r.idsPair
+		attrsEnd = r.idsPair
 		if end > r.idsPair+2 {
 			r.fieldPair, r.fieldLast = r.idsPair+2, end-1
 			r.fields = seg{ps[r.fieldPair].keyStart, pairEnd(ps[r.fieldLast])}
 		}
 	}
-	if r.lastPair > r.firstPair {
-		r.attrs = seg{ps[r.firstPair].keyStart, pairEnd(ps[r.lastPair-1])}
+	if attrsEnd > 2 {
+		r.attrs = seg{ps[2].keyStart, pairEnd(ps[attrsEnd-1])}
 	}
 	r.micros, r.hasTime = parseTimestamp(r.timestamp.in(line))
 }
@@ -240,7 +239,6 @@ func parseCount(v []byte) int64 {
 	return n
 }
 
-// isErrorLevel reports whether a level value is ERROR or above (ERROR+4).
-func isErrorLevel(level []byte) bool {
-	return bytes.HasPrefix(level, []byte("ERROR")) && !bytes.HasPrefix(level, []byte("ERROR-"))
-}
+// isErrorLevel reports whether a level value is ERROR or above, as slog
+// writes them: ERROR, ERROR+4.
+func isErrorLevel(level []byte) bool { return bytes.HasPrefix(level, []byte("ERROR")) }

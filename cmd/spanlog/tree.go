@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/spanlog/spanlog/keys"
 )
 
 // child is a span or an event under a span, placed by its time.
@@ -471,7 +473,7 @@ func appendAttrs(b []byte, st style, attrs []byte) []byte {
 // fields, because the output shows it its own way.
 func isShownApart(key []byte) bool {
 	switch string(key) {
-	case "replayed", "line_truncated", "latency_ms":
+	case keys.Replayed, keys.LineTruncated, keys.Latency:
 		return true
 	}
 	return false
