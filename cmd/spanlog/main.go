@@ -186,15 +186,19 @@ input, groups them by trace_id, nests spans by parent_span and puts each log
 line under its span, then prints each trace as a tree once it is finished:
 
   trace 76db8d05a455e2a95eae51d521bcfe3f  2026-11-30T17:27:26.199320Z
-  checkout                   0.396 ms  100.0%
-  ├─ load_cart               0.183 ms   46.2%
-  │  └─ query_db             0.159 ms   40.2%
+  checkout              0.396 ms  100.0%
+  ├─ load_cart          0.183 ms   46.2%
+  │  └─ query_db        0.159 ms   40.2%
   │     └─ INFO cart loaded items=3 total="59.90 EUR"
-  └─ charge_card ERROR       0.014 ms    3.5%
+  ├─ charge_card ERROR  0.014 ms    3.5%
+  │  └─ ERROR payment refused err="card declined"
+  └─ WARN checkout failed err="card declined"
 
-Each span shows its latency_ms and its share of its local root; a span that
-closed at ERROR is marked; links show as "→ trace <id>"; with -fields, each
-span's stored fields that its parent does not have show under it.
+Each span shows its latency_ms and its share of its local root (a span
+without parent_span, or whose parent is not in the input) or, when work
+goes on after the root ends, of the time to the last span's end; a span
+that closed at ERROR is marked; links show as "→ trace <id>"; with -fields,
+the stored fields a span does not share with its parent show under it.
 
 When a trace is printed: once every span it opened has closed and no line of
 it came for --linger (in the input's own time, its timestamps), so that work
@@ -207,11 +211,12 @@ Interleaved traces come out as separate, whole trees.
 Lines that are not spanlog's (other programs' output, lines cut short,
 binary junk) pass through as they are, except that control characters and
 invalid UTF-8 show escaped; spanlog log lines outside any span print as
-"spanlog pretty" prints them. Both may come before trees of traces that
-started earlier. A line ending in line_truncated=N, cut by spanlog for
-length, is used for what it holds and marked. Lines longer than 1 MiB are
-skipped, and counted on standard error. With --trace, --errors or --slow,
-only the matching trees are printed.
+"spanlog pretty" prints them. Trees and these lines come out in the order
+their first lines came in, but nothing waits more than --linger behind an
+unfinished trace, which then prints when it finishes. A line ending in
+line_truncated=N, cut by spanlog for length, is used for what it holds and
+marked. Lines longer than 1 MiB are skipped, and counted on standard error.
+With --trace, --errors or --slow, only the matching trees are printed.
 
 Flags:
 `
@@ -241,12 +246,16 @@ func parseFlags(cmd string, args []string, helpOut io.Writer) (options, error) {
 	fs.StringVar(&o.color, "color", "auto", "colour: auto (when writing to a terminal and NO_COLOR is unset), always or never")
 	var traceID string
 	fs.StringVar(&traceID, "trace", "", "only the trace whose id starts with these hex digits")
-	fs.BoolVar(&o.follow, "follow", false, "keep reading FILE as it grows, like tail -f (one FILE at most, or standard input)")
+	followHelp := "keep reading FILE as it grows, like tail -f (one FILE at most, or standard input)"
+	if o.tree {
+		followHelp += ", and let time pass while the input is quiet, so finished and stalled traces print without another line"
+	}
+	fs.BoolVar(&o.follow, "follow", false, followHelp)
 	fs.BoolVar(&o.follow, "f", false, "short for --follow")
 	if o.tree {
 		fs.BoolVar(&o.filter.errors, "errors", false, "only traces with a line at ERROR")
 		fs.DurationVar(&o.filter.slow, "slow", 0, "only traces whose local root took at least this long, e.g. 250ms")
-		fs.BoolVar(&o.fields, "fields", false, "show each span's stored fields, but those inherited from its parent")
+		fs.BoolVar(&o.fields, "fields", false, "show the stored fields of each span that its parent does not have with the same value")
 		fs.DurationVar(&o.linger, "linger", time.Second, "how long a finished trace waits for late spans before it is printed")
 		fs.DurationVar(&o.evictAfter, "evict-after", time.Minute, "how long a trace with open spans waits for a line before it is printed as incomplete")
 	}
