@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -235,4 +236,45 @@ func FuzzCommands(f *testing.F) {
 		}
 		assertSafe(t, out.String())
 	})
+}
+
+// cancelOnSecondRead hands out first, then on the next read cancels the
+// command's context and hands out second: an interrupt arriving while
+// the command waits for input.
+type cancelOnSecondRead struct {
+	first, second string
+	cancel        context.CancelFunc
+	reads         int
+}
+
+func (r *cancelOnSecondRead) Read(p []byte) (int, error) {
+	r.reads++
+	switch r.reads {
+	case 1:
+		return copy(p, r.first), nil
+	case 2:
+		r.cancel()
+		return copy(p, r.second), nil
+	}
+	return 0, io.EOF
+}
+
+// An interrupt stops the reading: lines after it are not read, and the
+// traces held print as they are, marked incomplete.
+func TestInterruptPrintsWhatIsHeld(t *testing.T) {
+	var first, second lines
+	first.open(0, traceHex(1), spanHex(1), "", "in_flight")
+	second.raw("read after the interrupt")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := &cancelOnSecondRead{first: first.String(), second: second.String(), cancel: cancel}
+	var out, errOut bytes.Buffer
+	if code := run(ctx, []string{"tree"}, testEnv(in, &out, &errOut)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "in_flight  open") ||
+		!strings.Contains(out.String(), "(incomplete: 1 span still open at the end of the input)") ||
+		strings.Contains(out.String(), "after the interrupt") {
+		t.Errorf("output:\n%s", out.String())
+	}
 }

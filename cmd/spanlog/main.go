@@ -14,8 +14,15 @@ import (
 	"time"
 )
 
+// main runs the command. The first interrupt (or SIGTERM) ends the
+// reading: what is held prints, marked incomplete, and the command exits;
+// a second one kills it as usual.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], system())
 	stop()
 	os.Exit(code)
@@ -103,7 +110,7 @@ func run(ctx context.Context, args []string, e env) int {
 	if o.follow {
 		tooLong, err = follow(ctx, v, o.files, e)
 	} else {
-		tooLong, err = readAll(v, o.files, e)
+		tooLong, err = readAll(ctx, v, o.files, e)
 	}
 	v.end()
 	if ferr := out.Flush(); v.err == nil {
@@ -123,8 +130,9 @@ func run(ctx context.Context, args []string, e env) int {
 }
 
 // readAll feeds the lines of the files, one after the other, or of
-// standard input, to v, and returns how many lines were too long.
-func readAll(v *viewer, files []string, e env) (int, error) {
+// standard input, to v, until they end or ctx is done, and returns how many
+// lines were too long.
+func readAll(ctx context.Context, v *viewer, files []string, e env) (int, error) {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
@@ -140,7 +148,7 @@ func readAll(v *viewer, files []string, e env) (int, error) {
 				v.flush() // about to wait for input: show what is ready
 			}
 			line, err := lr.next()
-			if err == io.EOF {
+			if err == io.EOF || ctx.Err() != nil {
 				break
 			}
 			if err != nil {
@@ -151,6 +159,9 @@ func readAll(v *viewer, files []string, e env) (int, error) {
 		}
 		closeIn()
 		tooLong += lr.tooLong
+		if ctx.Err() != nil {
+			break
+		}
 	}
 	return tooLong, nil
 }
