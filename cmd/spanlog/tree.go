@@ -153,13 +153,13 @@ const (
 
 // row is one line of a printed tree.
 type row struct {
-	indent   string
-	span     *spanNode // a span row, or with fields set its fields row
-	event    *eventNode
-	fields   bool
-	root     *spanNode
-	depth    int
-	lastKids bool // the span row's children follow (for fields rows)
+	indent  string
+	span    *spanNode // a span row, or with fields set its fields row
+	event   *eventNode
+	fields  bool
+	root    *spanNode
+	depth   int
+	hasKids bool // for a fields row: the span has rows under it
 }
 
 // treePrinter writes finished traces as trees.
@@ -171,6 +171,7 @@ type treePrinter struct {
 	bases      map[*spanNode]base
 }
 
+// base is what the shares of a tree's spans are of; see shape.base.
 type base struct {
 	ms           float64
 	outlived, ok bool
@@ -222,7 +223,7 @@ func (p *treePrinter) walk(s *shape, n, root *spanNode, indent string, depth int
 	kids := s.kids[n.id]
 	childIndent := continuation(indent)
 	if p.fields && n.line != nil && !n.rec.fields.empty() {
-		p.rows = append(p.rows, row{indent: childIndent, span: n, fields: true, lastKids: len(kids) > 0})
+		p.rows = append(p.rows, row{indent: childIndent, span: n, fields: true, hasKids: len(kids) > 0})
 	}
 	for i, c := range kids {
 		ind := childIndent + branchMid
@@ -514,7 +515,7 @@ func (p *treePrinter) appendFields(b []byte, s *shape, r row) []byte {
 	}
 	b = append(b, st.dim...)
 	b = append(b, r.indent...)
-	if r.lastKids {
+	if r.hasKids {
 		b = append(b, fieldsPipe...)
 	} else {
 		b = append(b, fieldsGap...)
