@@ -50,6 +50,12 @@ type HandlerOptions struct {
 	// in stored fields alike. A group under such a key prints as one
 	// [REDACTED] value.
 	Redact *redact.Keys
+
+	// TailBuffer, when set, holds the lines of records below Level that are
+	// logged inside a recording span, and writes them only if the span's
+	// request fails (see TailBuffer). Give the same TailBuffer to the
+	// SpanProcessor that prints the spans.
+	TailBuffer *TailBuffer
 }
 
 // Handler is a slog.Handler writing one logfmt line per record:
@@ -97,13 +103,18 @@ func orDiscard(w io.Writer) io.Writer {
 	return w
 }
 
-// Enabled reports whether level is at or above the handler's minimum level.
-func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
-	min := slog.LevelInfo
+// Enabled reports whether level is at or above the handler's minimum level,
+// or, with a TailBuffer, whether ctx holds a recording span whose records
+// below that level may be held.
+func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
+	return level >= h.minLevel() || h.opts.TailBuffer != nil && h.opts.TailBuffer.wants(ctx)
+}
+
+func (h *Handler) minLevel() slog.Level {
 	if h.opts.Level != nil {
-		min = h.opts.Level.Level()
+		return h.opts.Level.Level()
 	}
-	return level >= min
+	return slog.LevelInfo
 }
 
 // WithAttrs returns a Handler whose lines carry attrs, formatted once now.
@@ -149,24 +160,41 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 // Handle writes r as one line. It returns the writer's error, if any. A nil
 // ctx is treated as context.Background(). Unless LeaveSpanStatus is set, a
 // record at slog.LevelError or above marks the recording span in ctx with
-// status Error and the record's message.
+// status Error and the record's message. With a TailBuffer, a record below
+// the level is held (see TailBuffer) or dropped.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	span := trace.SpanFromContext(ctx)
-	if r.Level >= slog.LevelError && !h.opts.LeaveSpanStatus && span.IsRecording() {
-		span.SetStatus(codes.Error, r.Message)
+	action := h.decide(r.Level, span)
+	if action == dropRecord {
+		return nil
+	}
+	if r.Level >= slog.LevelError {
+		if !h.opts.LeaveSpanStatus && span.IsRecording() {
+			span.SetStatus(codes.Error, r.Message)
+		}
+		if h.opts.TailBuffer != nil {
+			h.opts.TailBuffer.markFailed(span.SpanContext())
+		}
+	}
+	if action == holdRecord {
+		h.hold(span, r)
+		return nil
 	}
 	l := getLine()
 	defer putLine(l)
-	h.appendRecord(l, span, r)
+	h.appendRecord(l, span, r, false)
 	return l.write(h.out)
 }
 
-// appendRecord builds r's line in l.
-func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record) {
+// appendRecord builds r's line in l; a replayed line says so after msg.
+func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record, replayed bool) {
 	h.appendBuiltins(l, r)
+	if replayed {
+		l.b = append(l.b, replayedPair...)
+	}
 	if len(h.attrs) > 0 {
 		base := len(l.b)
 		l.b = append(l.b, h.attrs...)

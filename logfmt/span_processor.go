@@ -35,6 +35,7 @@ type SpanProcessor struct {
 	minLevel slog.Leveler
 	keep     func(sdktrace.ReadOnlySpan) bool
 	lim      limits
+	tail     *TailBuffer
 
 	failing atomic.Bool // a write failed and no write has succeeded since
 }
@@ -58,6 +59,9 @@ func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan
 	if p.link.Stopped() {
 		return
 	}
+	if p.tail != nil {
+		p.tail.spanStarted(s)
+	}
 	if p.lines&NewSpanLines != 0 && p.enabled(slog.LevelInfo) && p.kept(s) {
 		p.printSpanLine(s, "new_span", slog.LevelInfo, s.StartTime())
 	}
@@ -69,6 +73,9 @@ func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan
 func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if p.link.Stopped() {
 		return
+	}
+	if p.tail != nil {
+		p.replayHeld(s)
 	}
 	if p.lines&(EventLines|CloseSpanLines) != 0 && p.kept(s) {
 		if p.lines&EventLines != 0 {
@@ -88,9 +95,15 @@ func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 // ForceFlush forwards to next; lines are written as they happen.
 func (p *SpanProcessor) ForceFlush(ctx context.Context) error { return p.link.ForceFlush(ctx) }
 
-// Shutdown stops printing and shuts next down. Only the first call does
-// anything; after it, every method is a no-op.
-func (p *SpanProcessor) Shutdown(ctx context.Context) error { return p.link.Shutdown(ctx) }
+// Shutdown stops printing, discards the records its tail buffer holds, and
+// shuts next down. Only the first call does anything; after it, every
+// method is a no-op.
+func (p *SpanProcessor) Shutdown(ctx context.Context) error {
+	if p.tail != nil {
+		p.tail.shutdown()
+	}
+	return p.link.Shutdown(ctx)
+}
 
 func (p *SpanProcessor) enabled(level slog.Level) bool {
 	min := slog.LevelInfo
