@@ -185,17 +185,19 @@ const (
 	reasonShutdown    = "shutdown"
 )
 
-var reasonSets = map[string]metric.AddOption{}
-
-func init() {
+// reasonOptions holds, for each reason, the options of Add ready made: a
+// variadic slice built per call would allocate.
+var reasonOptions = func() map[string][]metric.AddOption {
+	m := map[string][]metric.AddOption{}
 	for _, r := range []string{reasonOK, reasonTraceLimit, reasonMemoryLimit, reasonMaxAge, reasonShutdown} {
-		reasonSets[r] = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", r)))
+		m[r] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", r)))}
 	}
-}
+	return m
+}()
 
 func (b *TailBuffer) countDiscarded(n int, reason string) {
 	if n > 0 && b.discarded != nil {
-		b.discarded.Add(context.Background(), int64(n), reasonSets[reason])
+		b.discarded.Add(context.Background(), int64(n), reasonOptions[reason]...)
 	}
 }
 

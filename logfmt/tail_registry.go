@@ -38,6 +38,7 @@ func (b *TailBuffer) spanStarted(s sdktrace.ReadWriteSpan) {
 		now := b.now()
 		expired = b.unlinkExpired(now)
 		t = &heldTrace{root: key, started: now}
+		t.spans = t.fixed[:0]
 		b.link(t)
 	}
 	t.spans = append(t.spans, key)

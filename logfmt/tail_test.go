@@ -174,6 +174,10 @@ func TestTailEnabled(t *testing.T) {
 			t.Errorf("%s: Enabled(INFO) = false", tc.name)
 		}
 	}
+	//lint:ignore SA1012 a nil context must not panic
+	if f.h.Enabled(nil, slog.LevelDebug) || f.h.Handle(nil, slog.NewRecord(time.Now(), slog.LevelDebug, "nil ctx", 0)) != nil {
+		t.Error("a record with a nil context was wanted or failed")
+	}
 	_ = f.tp.Shutdown(context.Background())
 	if f.h.Enabled(ctx, slog.LevelDebug) {
 		t.Error("Enabled(DEBUG) after shutdown = true")

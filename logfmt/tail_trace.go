@@ -13,6 +13,7 @@ type heldTrace struct {
 
 	// Guarded by the TailBuffer's mu.
 	spans      []spanKey // the tracked spans under this root, the root first
+	fixed      [4]spanKey
 	prev, next *heldTrace
 
 	failed atomic.Bool // a span under the root failed, or an error was logged
