@@ -19,13 +19,16 @@ import (
 // Records are held per local root span, the outermost span of a trace in
 // this process. A span whose parent is a span of this process (directly,
 // or as the remote parent of a traced hop) belongs to that parent's local
-// root, even when the parent has ended, as long as the root is open. When
-// the local root ends, its held lines are written, in the order logged and
-// with their own timestamps, just before the root's event and close_span
-// lines, if the root or any span under it ended with status Error, a
-// record at slog.LevelError or above was logged in one of them, or the
-// root took longer than the WithSlowerThan threshold. Otherwise they are
-// discarded.
+// root, even when the parent has ended, as long as the root is open; any
+// other span (a root, a span under a parent in another process, a span
+// started after its root ended) is a local root of its own. When the local
+// root ends, its held lines are written, in the order logged and with
+// their own timestamps, just before the root's event and close_span lines,
+// if the root or any span under it ended with status Error, a record at
+// slog.LevelError or above was logged in one of them, or the root took
+// longer than the WithSlowerThan threshold. Otherwise they are discarded.
+// Replayed lines thus follow lines printed after them were logged; their
+// timestamps keep the order in which everything happened.
 //
 // A held line is built when the record is logged, through the Handler's
 // whole pipeline (ReplaceAttr, redaction, caps, one value per key), and
