@@ -399,3 +399,33 @@ func TestTailLeavesNothingBehind(t *testing.T) {
 		t.Errorf("discarded %v, want ok 1 and shutdown 1", d)
 	}
 }
+
+// A trace at its limit keeps exactly its last N lines, byte for byte, as
+// lines of any length come and the oldest go, and the bytes it counts are
+// those its buffer holds.
+func TestTailKeepsTheLastLines(t *testing.T) {
+	for _, limit := range []int{1, 2, 5, 16} {
+		b := NewTailBuffer(WithRecordsPerTrace(limit))
+		tr := &heldTrace{}
+		var sent []string
+		for i := range 100 {
+			line := " msg=" + strings.Repeat(strconv.Itoa(i), i%7+1)
+			sent = append(sent, line)
+			tr.hold(b, []byte(line))
+			if got := b.used.Load(); got != int64(len(tr.held.buf)) {
+				t.Fatalf("limit %d, after %d lines: %d bytes counted, %d held", limit, i+1, got, len(tr.held.buf))
+			}
+		}
+		o, _ := tr.close(b)
+		var got []string
+		for i := range o.lines.len() {
+			got = append(got, string(o.lines.line(i)))
+		}
+		if want := sent[len(sent)-limit:]; strings.Join(got, "|") != strings.Join(want, "|") || o.overLimit != 100-limit {
+			t.Errorf("limit %d: kept %q (%d dropped), want %q (%d dropped)", limit, got, o.overLimit, want, 100-limit)
+		}
+		if b.used.Load() != 0 {
+			t.Errorf("limit %d: %d bytes still counted after close", limit, b.used.Load())
+		}
+	}
+}
