@@ -40,6 +40,8 @@ type config struct {
 	logsAsSpanEvents bool
 	otlpLogs         bool
 	loggerProvider   otellog.LoggerProvider
+
+	tailBuffer []logfmt.TailOption // non-nil with WithTailBuffer
 }
 
 // WithWriter sets where lines go; the default is os.Stdout.

@@ -99,6 +99,10 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 		metricsOpts = append(metricsOpts, metricsproc.WithRedact(cfg.redact))
 		spanLineOpts = append(spanLineOpts, logfmt.WithRedact(cfg.redact))
 	}
+	if tb := cfg.newTailBuffer(mp); tb != nil {
+		handlerOpts.TailBuffer = tb
+		spanLineOpts = append(spanLineOpts, logfmt.WithTailBuffer(tb))
+	}
 	chain := storage.New(
 		metricsproc.New(
 			logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),

@@ -30,8 +30,8 @@ type AttrHandler struct {
 var _ slog.Handler = (*AttrHandler)(nil)
 
 // NewAttrHandler returns an AttrHandler calling emit with each record
-// enabled by opts.Level. opts may be nil; its AddSource and
-// LeaveSpanStatus are not used.
+// enabled by opts.Level. opts may be nil; its AddSource,
+// LeaveSpanStatus and TailBuffer are not used.
 func NewAttrHandler(emit func(context.Context, slog.Record) error, opts *HandlerOptions) *AttrHandler {
 	h := &AttrHandler{emit: emit}
 	if opts != nil {

@@ -75,3 +75,40 @@ func BenchmarkHandler(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTailHold compares holding a DEBUG record in a tail buffer with
+// writing the same record's line to io.Discard, inside a span with 8
+// stored fields: holding builds the same line and copies it into the
+// trace's buffer (kept at its 256-record limit, so the oldest goes). The
+// third case prints through a handler whose tail buffer is on.
+//
+//	go test ./logfmt -run '^$' -bench TailHold -count 6 | tee tail.txt
+func BenchmarkTailHold(b *testing.B) {
+	f := newTailFixture(b, WithRecordsPerTrace(256))
+	attrs := make([]attribute.KeyValue, 7)
+	for i := range attrs {
+		attrs[i] = attribute.String("field"+strconv.Itoa(i), "value-"+strconv.Itoa(i))
+	}
+	ctx, root := f.tracer.Start(context.Background(), "parent", trace.WithAttributes(attrs...))
+	defer root.End()
+	ctx, child := f.tracer.Start(ctx, "child", trace.WithAttributes(attribute.Int("own", 1)))
+	defer child.End()
+	for _, c := range []struct {
+		name  string
+		h     slog.Handler
+		level slog.Level
+	}{
+		{"write=io.Discard", NewHandler(io.Discard, nil), slog.LevelInfo},
+		{"hold", f.h, slog.LevelDebug},
+		{"write=io.Discard,tail=on", NewHandler(io.Discard, &HandlerOptions{TailBuffer: f.tb}), slog.LevelInfo},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			r := benchRecord()
+			r.Level = c.level
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = c.h.Handle(ctx, r)
+			}
+		})
+	}
+}

@@ -14,4 +14,9 @@
 //
 // Calls that write (Handler.Handle, SpanProcessor.OnStart and OnEnd) block
 // while the underlying writer does.
+//
+// A TailBuffer, given to both a Handler and a SpanProcessor, holds the
+// lines of records below the Handler's level per request (local root
+// span) and writes them, marked replayed=true, only when the request
+// fails or is slow.
 package logfmt

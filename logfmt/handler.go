@@ -56,6 +56,12 @@ type HandlerOptions struct {
 	// in stored fields alike. A group under such a key prints as one
 	// [REDACTED] value.
 	Redact *redact.Keys
+
+	// TailBuffer, when set, holds the lines of records below Level that are
+	// logged inside a recording span, and writes them only if the span's
+	// request fails (see TailBuffer). Give the same TailBuffer to the
+	// SpanProcessor that prints the spans.
+	TailBuffer *TailBuffer
 }
 
 // Handler is a slog.Handler writing one logfmt line per record:
@@ -107,15 +113,24 @@ func orDiscard(w io.Writer) io.Writer {
 // Enabled reports whether level is at or above the handler's minimum
 // level, or, with Levels set, whether some directive could let a record at
 // level through in ctx (Handle then decides by its call site and span).
+// With a TailBuffer it also reports true below that level when ctx holds a
+// recording span, whose records may be held.
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 	if h.opts.Levels != nil {
-		return h.opts.Levels.Enabled(ctx, level)
+		if h.opts.Levels.Enabled(ctx, level) {
+			return true
+		}
+	} else if level >= h.minLevel() {
+		return true
 	}
-	min := slog.LevelInfo
+	return h.opts.TailBuffer != nil && h.opts.TailBuffer.wants(ctx)
+}
+
+func (h *Handler) minLevel() slog.Level {
 	if h.opts.Level != nil {
-		min = h.opts.Level.Level()
+		return h.opts.Level.Level()
 	}
-	return level >= min
+	return slog.LevelInfo
 }
 
 // WithAttrs returns a Handler whose lines carry attrs, formatted once now.
@@ -162,27 +177,41 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 // want a higher level. It returns the writer's error, if any. A nil ctx is
 // treated as context.Background(). Unless LeaveSpanStatus is set, a record
 // at slog.LevelError or above marks the recording span in ctx with status
-// Error and the record's message, whether its line is written or not.
+// Error and the record's message, whether its line is written or not. With
+// a TailBuffer, a record below the level is held (see TailBuffer) or
+// dropped.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	span := trace.SpanFromContext(ctx)
-	if r.Level >= slog.LevelError && !h.opts.LeaveSpanStatus && span.IsRecording() {
-		span.SetStatus(codes.Error, r.Message) // even when the line is not written
+	if r.Level >= slog.LevelError { // even when the line is not written
+		if !h.opts.LeaveSpanStatus && span.IsRecording() {
+			span.SetStatus(codes.Error, r.Message)
+		}
+		if h.opts.TailBuffer != nil {
+			h.opts.TailBuffer.markFailed(span.SpanContext())
+		}
 	}
-	if sw := h.opts.Levels; sw != nil && r.Level < sw.EventLevel(r.PC, span) {
+	switch h.decide(r.Level, r.PC, span) {
+	case dropRecord:
+		return nil
+	case holdRecord:
+		h.hold(span, r)
 		return nil
 	}
 	l := getLine()
 	defer putLine(l)
-	h.appendRecord(l, span, r)
+	h.appendRecord(l, span, r, false)
 	return l.write(h.out)
 }
 
-// appendRecord builds r's line in l.
-func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record) {
+// appendRecord builds r's line in l; a replayed line says so after msg.
+func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record, replayed bool) {
 	h.appendBuiltins(l, r)
+	if replayed {
+		l.b = append(l.b, replayedPair...)
+	}
 	if len(h.attrs) > 0 {
 		base := int32(len(l.b))
 		l.b = append(l.b, h.attrs...)

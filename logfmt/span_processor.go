@@ -36,6 +36,7 @@ type SpanProcessor struct {
 	levels   *levels.Switch
 	keep     func(sdktrace.ReadOnlySpan) bool
 	lim      limits
+	tail     *TailBuffer
 
 	failing atomic.Bool // a write failed and no write has succeeded since
 }
@@ -59,6 +60,9 @@ func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan
 	if p.link.Stopped() {
 		return
 	}
+	if p.tail != nil {
+		p.tail.spanStarted(s)
+	}
 	if p.lines&NewSpanLines != 0 && slog.LevelInfo >= p.minLevelOf(s) && p.kept(s) {
 		p.printSpanLine(s, "new_span", slog.LevelInfo, s.StartTime())
 	}
@@ -70,6 +74,9 @@ func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan
 func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if p.link.Stopped() {
 		return
+	}
+	if p.tail != nil {
+		p.replayHeld(s)
 	}
 	if p.lines&(EventLines|CloseSpanLines) != 0 && p.kept(s) {
 		min := p.minLevelOf(s)
@@ -90,9 +97,15 @@ func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 // ForceFlush forwards to next; lines are written as they happen.
 func (p *SpanProcessor) ForceFlush(ctx context.Context) error { return p.link.ForceFlush(ctx) }
 
-// Shutdown stops printing and shuts next down. Only the first call does
-// anything; after it, every method is a no-op.
-func (p *SpanProcessor) Shutdown(ctx context.Context) error { return p.link.Shutdown(ctx) }
+// Shutdown stops printing, discards the records its tail buffer holds, and
+// shuts next down. Only the first call does anything; after it, every
+// method is a no-op.
+func (p *SpanProcessor) Shutdown(ctx context.Context) error {
+	if p.tail != nil {
+		p.tail.shutdown()
+	}
+	return p.link.Shutdown(ctx)
+}
 
 // minLevelOf returns the level s's lines must reach: what the level
 // directives say for its tracer and span, or the minimum level.

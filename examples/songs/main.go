@@ -4,9 +4,13 @@
 // feeds the db_event metrics, and indexes it after the response in a new
 // root span linked to the request.
 //
+// It logs at INFO with a tail buffer: each request's DEBUG records are
+// held, and printed (marked replayed=true) only for a request that fails.
+//
 // By default it runs a demo on a free loopback port: it posts 8 songs and
 // one bad request to itself, prints every line, prints the /metrics scrape
-// and exits. With -serve ADDR it keeps serving until interrupted.
+// and exits; only the bad request shows its DEBUG detail. With -serve ADDR
+// it keeps serving until interrupted.
 package main
 
 import (
@@ -42,6 +46,7 @@ func run(serveAddr string, out io.Writer, extra ...spanlog.Option) error {
 		spanlog.WithServiceName("songs"),
 		spanlog.WithPrometheus(),
 		spanlog.WithMetricsOptions(metricsproc.WithSpanNamePrefix("record.")),
+		spanlog.WithTailBuffer(),
 	}
 	p, err := spanlog.New(ctx, append(opts, extra...)...)
 	if err != nil {

@@ -70,6 +70,35 @@ func TestDemoScrapeHasSeedSeries(t *testing.T) {
 	}
 }
 
+// The tail buffer at work: the bad request's DEBUG detail prints, marked
+// replayed, and no good request's does.
+func TestDemoDebugOnlyForTheBadRequest(t *testing.T) {
+	var out bytes.Buffer
+	if err := run("", &out); err != nil {
+		t.Fatal(err)
+	}
+	var debug []string
+	for line := range strings.Lines(out.String()) {
+		if strings.HasPrefix(line, "level=DEBUG") {
+			debug = append(debug, line)
+		}
+	}
+	if len(debug) != 1 || !strings.Contains(debug[0], `msg="decoded body" replayed=true song.title="" song.artist=Nobody`) ||
+		!strings.Contains(debug[0], "request_id=req-0009") {
+		t.Errorf("DEBUG lines %q, want the bad request's decoded body alone", debug)
+	}
+	// 8 good requests held 3 records each: decoded body, two vendors.
+	const scope = `otel_scope_name="github.com/spanlog/spanlog/logfmt",otel_scope_schema_url="",otel_scope_version=""`
+	for _, want := range []string{
+		"\nspanlog_tail_records_replayed_total{" + scope + "} 1\n",
+		"\nspanlog_tail_records_discarded_total{" + scope + `,reason="ok"} 24` + "\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("scrape lacks %s", strings.TrimSpace(want))
+		}
+	}
+}
+
 // Bad input gets a 4xx with a clear message and an error line, and the
 // server goes on serving.
 func TestBadInput(t *testing.T) {

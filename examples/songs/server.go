@@ -90,6 +90,7 @@ func (s *server) postSong(w http.ResponseWriter, r *http.Request) {
 		attribute.String("request_id", requestID))
 
 	song, err := decodeSong(w, r)
+	s.log.DebugContext(ctx, "decoded body", "song.title", song.Title, "song.artist", song.Artist, "song.year", song.Year)
 	if err != nil {
 		var bad *badRequest
 		if !errors.As(err, &bad) {

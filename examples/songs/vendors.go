@@ -21,6 +21,7 @@ func askVendor(ctx context.Context, tracer trace.Tracer, log *slog.Logger, vendo
 		attribute.String("category", "vendor"),
 	))
 	defer span.End()
+	log.DebugContext(ctx, "asking vendor", "vendor.query", song.Title)
 	matches := len(strings.Fields(song.Title)) // a stand-in for the vendor's answer
 	log.InfoContext(ctx, "finished processing vendor request",
 		"vendor.status", 200, "vendor.matches", matches)
