@@ -6,10 +6,13 @@ import (
 	"os"
 	"strings"
 
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -65,5 +68,18 @@ func otlpMetricExporter(ctx context.Context) (sdkmetric.Exporter, error) {
 		return otlpmetricgrpc.New(ctx)
 	default:
 		return otlpmetrichttp.New(ctx)
+	}
+}
+
+// otlpLogExporter returns an OTLP log exporter, or nil when no endpoint is
+// configured.
+func otlpLogExporter(ctx context.Context) (sdklog.Exporter, error) {
+	switch protocol, err := otlpProtocol("LOGS"); {
+	case err != nil || protocol == "":
+		return nil, err
+	case protocol == "grpc":
+		return otlploggrpc.New(ctx)
+	default:
+		return otlploghttp.New(ctx)
 	}
 }

@@ -119,8 +119,12 @@ func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	handler := logfmt.NewHandler(out, &handlerOpts)
 	var lp *sdklog.LoggerProvider
 	if cfg.otlpLogs {
-		if lp, err = newLoggerProvider(ctx, res); err != nil {
+		exp, err := otlpLogExporter(ctx)
+		if err != nil {
 			return nil, err
+		}
+		if exp != nil {
+			lp = newLoggerProvider(res, exp)
 		}
 	}
 	return &Pipeline{
