@@ -50,16 +50,19 @@ func (g *exportGuard) exportContext(ctx context.Context) (context.Context, conte
 	return ctx, func() { stop(); cancel() }
 }
 
-// done records the outcome of an export of n items of signal; during
-// Shutdown a failure counts the items as lost.
-func (g *exportGuard) done(signal string, n int, err error) {
+// outcome returns the error of an export of n items of signal. During
+// Shutdown a failure counts the items as lost and returns nil instead:
+// Shutdown's own error reports the loss, once, rather than the SDK
+// passing each failed export to the error handler as well.
+func (g *exportGuard) outcome(signal string, n int, err error) error {
 	if err == nil || !g.shuttingDown.Load() {
-		return
+		return err
 	}
 	g.mu.Lock()
 	g.lost[signal] += uint64(n)
 	g.lastErr = err
 	g.mu.Unlock()
+	return nil
 }
 
 // lostError describes what exports lost during Shutdown, or returns nil.
@@ -196,8 +199,7 @@ func (e *guardedSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.
 	ctx, cancel := e.guard.exportContext(ctx)
 	defer cancel()
 	err := e.refusal.check(e.SpanExporter.ExportSpans(ctx, spans))
-	e.guard.done(signalTraces, len(spans), err)
-	return err
+	return e.guard.outcome(signalTraces, len(spans), err)
 }
 
 func (e *guardedSpanExporter) Shutdown(ctx context.Context) error {
@@ -226,8 +228,7 @@ func (e *guardedMetricExporter) Export(ctx context.Context, rm *metricdata.Resou
 	ctx, cancel := e.guard.exportContext(ctx)
 	defer cancel()
 	err := e.refusal.check(e.Exporter.Export(ctx, rm))
-	e.guard.done(signalMetrics, 1, err)
-	return err
+	return e.guard.outcome(signalMetrics, 1, err)
 }
 
 func (e *guardedMetricExporter) Shutdown(ctx context.Context) error {
@@ -256,8 +257,7 @@ func (e *guardedLogExporter) Export(ctx context.Context, records []sdklog.Record
 	ctx, cancel := e.guard.exportContext(ctx)
 	defer cancel()
 	err := e.refusal.check(e.Exporter.Export(ctx, records))
-	e.guard.done(signalLogs, len(records), err)
-	return err
+	return e.guard.outcome(signalLogs, len(records), err)
 }
 
 func (e *guardedLogExporter) Shutdown(ctx context.Context) error {
