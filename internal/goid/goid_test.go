@@ -37,7 +37,8 @@ func check(t *testing.T, id func() uintptr) {
 		}
 		seen[v] = i
 	}
-	if id() == 0 || id() != id() {
+	first := id()
+	if first == 0 || id() != first {
 		t.Error("the test goroutine's value is 0 or changes")
 	}
 }
