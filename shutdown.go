@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -52,6 +53,11 @@ func (p *Pipeline) shutdown(ctx context.Context) error {
 	}
 	errs := concurrently(exportCtx, shutdowns...)
 	if exportCtx.Err() != nil {
+		// One error for the budget, rather than each provider's bare
+		// "context deadline exceeded".
+		errs = slices.DeleteFunc(errs, func(err error) bool {
+			return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+		})
 		errs = append(errs, fmt.Errorf("spanlog: export did not finish within the shutdown budget: %w", context.Cause(exportCtx)))
 	}
 
