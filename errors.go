@@ -2,6 +2,7 @@ package spanlog
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -14,27 +15,44 @@ const errorReportInterval = time.Minute
 // errorReporter is the otel.ErrorHandler Install sets: it turns the SDK's
 // internal errors, such as failed exports while a collector is down, into
 // at most one WARN line per interval, the later ones counting what was
-// held back, instead of a line per failed batch. It is safe for concurrent
-// use.
+// held back, instead of a line per failed batch. Reports of dropped spans
+// (DroppedSpansError), which spanlog already limits to one a minute, have
+// an interval of their own, so failed exports never hold them back. It is
+// safe for concurrent use.
 type errorReporter struct {
 	log *slog.Logger
 	now func() time.Time
 
-	mu         sync.Mutex
+	mu    sync.Mutex
+	kinds map[bool]*reportState // by whether the error reports dropped spans
+}
+
+// reportState is what errorReporter remembers about one kind of error.
+type reportState struct {
 	lastReport time.Time
 	suppressed int
 }
 
 func (r *errorReporter) Handle(err error) {
+	var dropped *DroppedSpansError
+	kind := errors.As(err, &dropped)
 	r.mu.Lock()
+	if r.kinds == nil {
+		r.kinds = map[bool]*reportState{}
+	}
+	st := r.kinds[kind]
+	if st == nil {
+		st = &reportState{}
+		r.kinds[kind] = st
+	}
 	now := r.now()
-	if !r.lastReport.IsZero() && now.Sub(r.lastReport) < errorReportInterval {
-		r.suppressed++
+	if !st.lastReport.IsZero() && now.Sub(st.lastReport) < errorReportInterval {
+		st.suppressed++
 		r.mu.Unlock()
 		return
 	}
-	suppressed := r.suppressed
-	r.lastReport, r.suppressed = now, 0
+	suppressed := st.suppressed
+	st.lastReport, st.suppressed = now, 0
 	r.mu.Unlock()
 
 	// Logged outside the lock: the log line may itself fail and report.

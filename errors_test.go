@@ -27,3 +27,17 @@ func TestErrorReporterHoldsBackRepeats(t *testing.T) {
 		t.Errorf("second report %q, want it to count the 2 held back", lines)
 	}
 }
+
+// A collector that is down fills the error handler with failed exports;
+// reports of dropped spans still get through.
+func TestErrorReporterLetsDropReportsThrough(t *testing.T) {
+	var buf bytes.Buffer
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := &errorReporter{log: slog.New(slog.NewTextHandler(&buf, nil)), now: func() time.Time { return now }}
+	r.Handle(errors.New("connection refused"))
+	now = now.Add(time.Second)
+	r.Handle(&DroppedSpansError{Count: 7, Total: 7, QueueSize: 2048})
+	if !strings.Contains(buf.String(), "7 spans dropped") {
+		t.Errorf("the drop report was held back behind a failed export:\n%s", buf.String())
+	}
+}

@@ -33,12 +33,14 @@ func (f fanout) ForceFlush(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// Shutdown shuts every processor down at the same time, so that exporters
+// share the shutdown budget instead of spending it one after another.
 func (f fanout) Shutdown(ctx context.Context) error {
-	var errs []error
-	for _, p := range f {
-		errs = append(errs, p.Shutdown(ctx))
+	shutdowns := make([]func(context.Context) error, len(f))
+	for i, p := range f {
+		shutdowns[i] = p.Shutdown
 	}
-	return errors.Join(errs...)
+	return errors.Join(concurrently(ctx, shutdowns...)...)
 }
 
 // chainEnd returns the processor that ends the chain: nil, the only one, or

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
@@ -32,7 +33,7 @@ type config struct {
 	handlerOpts   logfmt.HandlerOptions
 
 	metricReaders    []sdkmetric.Reader
-	prometheus       bool
+	prometheus       *prometheusConfig
 	cardinalityLimit *int
 	metricsOpts      []metricsproc.Option
 
@@ -42,9 +43,17 @@ type config struct {
 	loggerProvider   otellog.LoggerProvider
 
 	tailBuffer []logfmt.TailOption // non-nil with WithTailBuffer
+	batchOpts       []sdktrace.BatchSpanProcessorOption
+	shutdownTimeout *time.Duration
 }
 
-// WithWriter sets where lines go; the default is os.Stdout.
+// WithWriter sets where lines go; the default is os.Stdout. New returns an
+// error for a nil writer.
+//
+// Shutdown, last, flushes the writer within its budget: a
+// *logfmt.AsyncWriter (anything with Shutdown(ctx) error) writes what it
+// holds and stops; an *os.File is synced, never closed; another writer
+// with Close is closed, else one with Sync or Flush has it called.
 func WithWriter(w io.Writer) Option { return func(c *config) { c.writer = w } }
 
 // WithLevel sets the minimum level of log records and span lines; the
@@ -60,13 +69,15 @@ func WithSource(on bool) Option { return func(c *config) { c.addSource = on } }
 func WithServiceName(name string) Option { return func(c *config) { c.serviceName = name } }
 
 // WithSpanExporter adds an exporter at the end of the chain, behind a batch
-// span processor. Shutdown flushes it.
+// span processor (see WithBatchOptions). The pipeline owns it: Shutdown
+// flushes it and shuts it down, and so does a New that fails.
 func WithSpanExporter(exp sdktrace.SpanExporter) Option {
 	return func(c *config) { c.exporters = append(c.exporters, exp) }
 }
 
 // WithSpanProcessor adds a processor at the end of the chain, after the
-// span lines; it sees latency_ms and inherited fields.
+// span lines; it sees latency_ms and inherited fields. The pipeline owns
+// it, as it owns exporters.
 func WithSpanProcessor(sp sdktrace.SpanProcessor) Option {
 	return func(c *config) { c.processors = append(c.processors, sp) }
 }
@@ -127,11 +138,21 @@ func WithHandlerOptions(opts logfmt.HandlerOptions) Option {
 }
 
 // WithPrometheus adds a Prometheus exporter, on a registry of its own, to the
-// meter provider; Pipeline.MetricsHandler serves it.
-func WithPrometheus() Option { return func(c *config) { c.prometheus = true } }
+// meter provider; Pipeline.MetricsHandler serves it. By default every
+// series carries the otel_scope_* labels and the classic text format is
+// served; PrometheusPlainSeries and PrometheusOpenMetrics change that.
+func WithPrometheus(opts ...PrometheusOption) Option {
+	return func(c *config) {
+		c.prometheus = &prometheusConfig{}
+		for _, opt := range opts {
+			opt(c.prometheus)
+		}
+	}
+}
 
 // WithMetricReader adds a reader to the meter provider, for example a
-// ManualReader in tests or a PeriodicReader around another exporter.
+// ManualReader in tests or a PeriodicReader around another exporter. The
+// pipeline owns it, as it owns exporters.
 func WithMetricReader(r sdkmetric.Reader) Option {
 	return func(c *config) { c.metricReaders = append(c.metricReaders, r) }
 }
@@ -173,4 +194,30 @@ func WithLoggerProvider(lp otellog.LoggerProvider) Option {
 // starting list.
 func WithRedactedKeys(names ...string) Option {
 	return func(c *config) { c.redact = redact.New(names...) }
+}
+
+// WithBatchOptions sets the batch span processor in front of every span
+// exporter, OTLP or WithSpanExporter's, with the SDK's own options:
+// sdktrace.WithMaxQueueSize, WithMaxExportBatchSize, WithBatchTimeout,
+// WithExportTimeout and WithBlocking. They apply over the OTEL_BSP_*
+// variables, which apply over the SDK's defaults (a queue of 2048 spans,
+// batches of 512, every 5 s).
+//
+// When the queue is full, an ended span is dropped, never waited for, and
+// counted: the OTel error handler gets a *DroppedSpansError at once, then
+// at most once a minute, and at Shutdown. With sdktrace.WithBlocking()
+// nothing is dropped and ending a span waits for room instead.
+func WithBatchOptions(opts ...sdktrace.BatchSpanProcessorOption) Option {
+	return func(c *config) { c.batchOpts = append(c.batchOpts, opts...) }
+}
+
+// DefaultShutdownTimeout is how long Shutdown takes at most when its
+// context has no deadline: exporters, then the writer, all within it.
+const DefaultShutdownTimeout = 5 * time.Second
+
+// WithShutdownTimeout sets how long Shutdown takes at most when its
+// context has no deadline; the default is DefaultShutdownTimeout. A
+// context with a deadline sets Shutdown's budget itself.
+func WithShutdownTimeout(d time.Duration) Option {
+	return func(c *config) { c.shutdownTimeout = &d }
 }

@@ -3,6 +3,7 @@ package spanlog
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -10,14 +11,10 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog/logfmt"
-	"github.com/spanlog/spanlog/metricsproc"
-	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -32,108 +29,49 @@ type Pipeline struct {
 	logger         *slog.Logger
 	propagator     propagation.TextMapPropagator
 
+	writer          io.Writer       // as given to WithWriter; Shutdown flushes it
+	guard           *exportGuard    // every exporter's exports and shutdown
+	conns           *connections    // the OTLP HTTP exporters' transports
+	drops           []*dropReporter // one per export queue
+	shutdownTimeout time.Duration
+
 	shutdownOnce sync.Once
 	shutdownErr  error
 }
 
 // New builds a pipeline: a tracer provider whose processor chain is
-// storage → metricsproc → logfmt span lines → exporters, a meter provider
-// for the span metrics, a logfmt slog handler on the same writer as the span
-// lines, and the W3C tracecontext and baggage propagators. Nothing is
-// global until Install.
+// storage → metricsproc → logfmt span lines → export queues and exporters,
+// a meter provider for the span metrics, a logfmt slog handler on the same
+// writer as the span lines, and the W3C tracecontext and baggage
+// propagators. Nothing is global until Install.
 //
-// Spans are exported over OTLP, batched, when OTEL_EXPORTER_OTLP_ENDPOINT or
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, and metrics, periodically, when
-// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is; New
-// returns an error when the protocol named by OTEL_EXPORTER_OTLP_PROTOCOL is
-// not supported. No
-// connection is made before the first export, so an endpoint that is down
-// does not fail New.
+// New first checks the whole configuration, options and environment (see
+// env.go for the variables: OTEL_EXPORTER_OTLP_*, OTEL_<SIGNAL>_EXPORTER,
+// OTEL_BSP_*), and returns an error naming what is wrong before it starts
+// anything. Spans are exported over OTLP, batched, when
+// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set,
+// and metrics, periodically, when OTEL_EXPORTER_OTLP_ENDPOINT or
+// OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is; OTEL_<SIGNAL>_EXPORTER=none turns
+// a signal off. No connection is made before the first export, so an
+// endpoint that is down does not fail New.
+//
+// The exporters, span processors and metric readers passed in options
+// belong to the pipeline: Shutdown shuts them down, and so does New when
+// it fails.
 func New(ctx context.Context, opts ...Option) (*Pipeline, error) {
 	cfg := config{writer: os.Stdout}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	handlerOpts := cfg.handlerOpts
-	if cfg.level != nil {
-		handlerOpts.Level = cfg.level
-	}
-	if cfg.addSource {
-		handlerOpts.AddSource = true
-	}
-	if cfg.redact != nil {
-		handlerOpts.Redact = cfg.redact
-	}
-
-	res, err := newResource(ctx, cfg.serviceName)
-	if err != nil {
-		return nil, err
-	}
-	otlp, err := otlpTraceExporter(ctx)
-	if err != nil {
-		return nil, err
-	}
-	exporters := cfg.exporters
-	if otlp != nil {
-		exporters = append(exporters, otlp)
-	}
-	var tail []sdktrace.SpanProcessor
-	for _, exp := range exporters {
-		tail = append(tail, sdktrace.NewBatchSpanProcessor(exp))
-	}
-	tail = append(tail, cfg.processors...)
-
-	mp, metricsHandler, err := newMeterProvider(ctx, &cfg, res)
-	if err != nil {
-		return nil, err
-	}
-
-	out := logfmt.NewSyncWriter(cfg.writer)
-	spanLineOpts := cfg.spanLineOpts
-	if handlerOpts.Level != nil {
-		spanLineOpts = append([]logfmt.SpanOption{logfmt.WithMinLevel(handlerOpts.Level)}, spanLineOpts...)
-	}
-	storageOpts, metricsOpts := cfg.storageOpts, cfg.metricsOpts
-	if cfg.redact != nil {
-		storageOpts = append(storageOpts, storage.WithRedact(cfg.redact))
-		metricsOpts = append(metricsOpts, metricsproc.WithRedact(cfg.redact))
-		spanLineOpts = append(spanLineOpts, logfmt.WithRedact(cfg.redact))
-	}
-	if tb := cfg.newTailBuffer(mp); tb != nil {
-		handlerOpts.TailBuffer = tb
-		spanLineOpts = append(spanLineOpts, logfmt.WithTailBuffer(tb))
-	}
-	chain := storage.New(
-		metricsproc.New(
-			logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),
-			mp, metricsOpts...),
-		storageOpts...)
-
-	tpOpts := []sdktrace.TracerProviderOption{
-		sdktrace.WithResource(res),
-		sdktrace.WithSpanProcessor(chain),
-	}
-	if cfg.idGenerator != nil {
-		tpOpts = append(tpOpts, sdktrace.WithIDGenerator(cfg.idGenerator))
-	}
-	tpOpts = append(tpOpts, sdktrace.WithSampler(cfg.tracerSampler()))
-
-	handler := logfmt.NewHandler(out, &handlerOpts)
-	var lp *sdklog.LoggerProvider
-	if cfg.otlpLogs {
-		if lp, err = newLoggerProvider(ctx, res); err != nil {
-			return nil, err
+	pl, err := cfg.validate(ctx)
+	if err == nil {
+		var p *Pipeline
+		if p, err = build(ctx, &cfg, pl); err == nil {
+			return p, nil
 		}
 	}
-	return &Pipeline{
-		tracerProvider: sdktrace.NewTracerProvider(tpOpts...),
-		meterProvider:  mp,
-		loggerProvider: lp,
-		metricsHandler: metricsHandler,
-		handler:        handler,
-		logger:         slog.New(logHandler(&cfg, handler, &handlerOpts, lp)),
-		propagator:     propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, storage.BaggagePropagator{}),
-	}, nil
+	cfg.release(DefaultShutdownTimeout)
+	return nil, err
 }
 
 // logHandler is the handler of the pipeline's logger: the logfmt handler,
@@ -153,20 +91,6 @@ func logHandler(cfg *config, h *logfmt.Handler, opts *logfmt.HandlerOptions, lp 
 		return h
 	}
 	return slog.NewMultiHandler(append([]slog.Handler{h}, extra...)...)
-}
-
-// newResource describes the service: the SDK's defaults and the OTEL_*
-// resource variables, with name, when set, as service.name.
-func newResource(ctx context.Context, name string) (*resource.Resource, error) {
-	opts := []resource.Option{resource.WithFromEnv(), resource.WithTelemetrySDK()}
-	if name != "" {
-		opts = append(opts, resource.WithAttributes(attribute.String("service.name", name)))
-	}
-	extra, err := resource.New(ctx, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return resource.Merge(resource.Default(), extra)
 }
 
 // TracerProvider returns the pipeline's tracer provider.
@@ -207,22 +131,6 @@ func (p *Pipeline) Install() {
 	otel.SetMeterProvider(p.meterProvider)
 	otel.SetTextMapPropagator(p.propagator)
 	slog.SetDefault(p.logger)
-}
-
-// Shutdown ends every span processor in chain order, flushing span
-// exporters, then the meter provider, flushing metric exporters, then the
-// logger provider WithOTLPLogs built. It returns
-// when done or when ctx is done, with ctx's error in that case. Only the
-// first call does the work; later calls return its result.
-func (p *Pipeline) Shutdown(ctx context.Context) error {
-	p.shutdownOnce.Do(func() {
-		errs := []error{p.tracerProvider.Shutdown(ctx), p.meterProvider.Shutdown(ctx)}
-		if p.loggerProvider != nil {
-			errs = append(errs, p.loggerProvider.Shutdown(ctx))
-		}
-		p.shutdownErr = errors.Join(errs...)
-	})
-	return p.shutdownErr
 }
 
 // ForceFlush exports every ended span still held by a batching exporter,

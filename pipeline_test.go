@@ -213,10 +213,11 @@ func TestOTLPExportFromEnvironment(t *testing.T) {
 // keeps each span's attributes by span name.
 type otlpReceiver struct {
 	collectortrace.UnimplementedTraceServiceServer
-	mu      sync.Mutex
-	reqs    []*collectortrace.ExportTraceServiceRequest
-	metrics metricsReceiver
-	logs    logsReceiver
+	tracesOnly bool // refuse metrics and logs, as Jaeger does
+	mu         sync.Mutex
+	reqs       []*collectortrace.ExportTraceServiceRequest
+	metrics    metricsReceiver
+	logs       logsReceiver
 }
 
 // logsReceiver is the logs part of otlpReceiver.
@@ -289,14 +290,20 @@ func (r *otlpReceiver) start(t *testing.T, protocol string) string {
 		}
 		srv := grpc.NewServer()
 		collectortrace.RegisterTraceServiceServer(srv, r)
-		collectormetrics.RegisterMetricsServiceServer(srv, &r.metrics)
-		collectorlogs.RegisterLogsServiceServer(srv, &r.logs)
+		if !r.tracesOnly {
+			collectormetrics.RegisterMetricsServiceServer(srv, &r.metrics)
+			collectorlogs.RegisterLogsServiceServer(srv, &r.logs)
+		}
 		go func() { _ = srv.Serve(lis) }()
 		t.Cleanup(srv.Stop)
 		return "http://" + lis.Addr().String()
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
+		if r.tracesOnly && req.URL.Path != "/v1/traces" {
+			http.NotFound(w, req)
+			return
+		}
 		var resp proto.Message
 		switch req.URL.Path {
 		case "/v1/traces":

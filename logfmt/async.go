@@ -1,12 +1,19 @@
 package logfmt
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel"
 )
+
+// AsyncCloseTimeout is how long Close waits for the queued lines to be
+// written before it gives up on them.
+const AsyncCloseTimeout = 5 * time.Second
 
 // AsyncWriter takes writes without blocking and hands them to the
 // underlying writer on a goroutine of its own, through a queue of bounded
@@ -15,15 +22,21 @@ import (
 // Each Write must be one whole line, as the Handler and SpanProcessor make
 // them.
 //
-// Written plus Dropped equals the writes made, once Close has returned.
-// Errors from the underlying writer are reported through otel.Handle, once
-// per run of failures. An AsyncWriter is safe for concurrent use.
+// Every line Write is given ends up counted exactly once: Written (the
+// underlying writer took all of it), Failed (it returned an error, took
+// only part of the line, or panicked; the panic is recovered) or Dropped
+// (the queue was full, the writer was closed, or Shutdown gave up on it).
+// Once Shutdown or Close has returned nil, Written + Failed + Dropped
+// equals the number of Write calls. Failures are reported through
+// otel.Handle, once per run of failures. An AsyncWriter is safe for
+// concurrent use.
 type AsyncWriter struct {
-	w      io.Writer
-	queue  chan []byte
-	done   chan struct{}
-	closed atomic.Bool
-	mu     sync.RWMutex // writers hold it shared; Close holds it to close the queue
+	w       io.Writer
+	queue   chan []byte
+	done    chan struct{}
+	closed  atomic.Bool
+	abandon atomic.Bool  // Shutdown gave up: drop what is queued
+	mu      sync.RWMutex // writers hold it shared; Shutdown holds it to close the queue
 
 	written atomic.Uint64
 	dropped atomic.Uint64
@@ -60,7 +73,11 @@ func (a *AsyncWriter) Write(p []byte) (int, error) {
 func (a *AsyncWriter) drain() {
 	defer close(a.done)
 	for line := range a.queue {
-		if _, err := a.w.Write(line); err != nil {
+		if a.abandon.Load() {
+			a.dropped.Add(1)
+			continue
+		}
+		if err := a.writeLine(line); err != nil {
 			a.failed.Add(1)
 			if !a.failing {
 				a.failing = true
@@ -73,24 +90,55 @@ func (a *AsyncWriter) drain() {
 	}
 }
 
-// Close stops taking lines, writes those queued, and returns when done.
-// Later calls return at once.
-func (a *AsyncWriter) Close() error {
+// writeLine writes one line to the underlying writer. A short write
+// without an error is io.ErrShortWrite, and a panic is an error.
+func (a *AsyncWriter) writeLine(line []byte) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("logfmt: async writer: underlying writer panicked: %v", v)
+		}
+	}()
+	n, err := a.w.Write(line)
+	if err == nil && n < len(line) {
+		err = io.ErrShortWrite
+	}
+	return err
+}
+
+// Shutdown stops taking lines and writes those queued, returning when done
+// or when ctx is done. In that case, the lines still queued are dropped
+// (counted as such once the writer returns from the line it is on) and
+// ctx's error is returned: a stuck underlying writer holds up neither
+// Shutdown nor its caller. Later calls wait again for the same lines.
+func (a *AsyncWriter) Shutdown(ctx context.Context) error {
 	a.mu.Lock()
 	if !a.closed.Swap(true) {
 		close(a.queue)
 	}
 	a.mu.Unlock()
-	<-a.done
-	return nil
+	select {
+	case <-a.done:
+		return nil
+	case <-ctx.Done():
+		a.abandon.Store(true)
+		return ctx.Err()
+	}
 }
 
-// Written counts the lines the underlying writer took.
+// Close is Shutdown with a deadline AsyncCloseTimeout from now.
+func (a *AsyncWriter) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), AsyncCloseTimeout)
+	defer cancel()
+	return a.Shutdown(ctx)
+}
+
+// Written counts the lines the underlying writer took whole.
 func (a *AsyncWriter) Written() uint64 { return a.written.Load() }
 
-// Dropped counts the lines dropped because the queue was full or the
-// writer closed.
+// Dropped counts the lines dropped because the queue was full, the writer
+// was closed, or Shutdown gave up before they were written.
 func (a *AsyncWriter) Dropped() uint64 { return a.dropped.Load() }
 
-// Failed counts the lines the underlying writer returned an error for.
+// Failed counts the lines the underlying writer failed: an error, a short
+// write or a panic.
 func (a *AsyncWriter) Failed() uint64 { return a.failed.Load() }

@@ -19,7 +19,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// The acceptance case: a child with its own b=3 under a parent with
+// A child with its own b=3 under a parent with
 // a=1 b=2 shows a=1 b=3 on every line and in what the next processor gets,
 // and latency_ms there is end−start to within 1µs.
 func TestChildInheritsOnEveryLine(t *testing.T) {

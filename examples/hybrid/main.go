@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -55,7 +54,13 @@ func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, p.Shutdown(context.Background())) }()
+	defer func() {
+		// Telemetry that could not be delivered is a warning; the
+		// exchange's own error is what run returns.
+		if shutdownErr := p.Shutdown(context.Background()); shutdownErr != nil {
+			p.Logger().Warn("telemetry not fully delivered", "err", shutdownErr)
+		}
+	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	log := p.Logger()

@@ -15,8 +15,6 @@ import (
 	"github.com/spanlog/spanlog/internal/jaegertest"
 )
 
-func init() { leakOptions = append(leakOptions, jaegertest.KeepAliveLeaks()...) }
-
 // TestE2EJaeger runs the songs demo exporting to a real Jaeger, over OTLP
 // HTTP and gRPC, and checks what Jaeger stored.
 func TestE2EJaeger(t *testing.T) {

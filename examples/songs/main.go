@@ -1,4 +1,4 @@
-// Songs is seed 002's service in Go: a net/http server instrumented with
+// Songs is a small songs service: a net/http server instrumented with
 // otelhttp whose POST /songs runs vendor lookups in child spans that inherit
 // the request's fields, saves the song in a record.save_event span that
 // feeds the db_event metrics, and indexes it after the response in a new
@@ -10,18 +10,26 @@
 // By default it runs a demo on a free loopback port: it posts 8 songs and
 // one bad request to itself, prints every line, prints the /metrics scrape
 // and exits; only the bad request shows its DEBUG detail. With -serve ADDR
-// it keeps serving until interrupted.
+// it serves until SIGINT or SIGTERM, then finishes the requests in flight,
+// the work queued after them, and the export of their telemetry, and
+// exits.
+//
+// Telemetry that cannot be delivered (a collector down, a backend that
+// takes traces only) is a WARN line, never a failure of the service: it
+// exits 1 only when its own work fails.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spanlog/spanlog"
@@ -29,7 +37,7 @@ import (
 )
 
 func main() {
-	serveAddr := flag.String("serve", "", "serve on `ADDR` (e.g. 127.0.0.1:8080) until interrupted, instead of running the demo")
+	serveAddr := flag.String("serve", "", "serve on `ADDR` (e.g. 127.0.0.1:8080) until SIGINT or SIGTERM, instead of running the demo")
 	flag.Parse()
 	if err := run(*serveAddr, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "songs:", err)
@@ -39,12 +47,14 @@ func main() {
 
 // run builds the pipeline, printing to out, and runs the demo, or serves
 // on serveAddr when it is set. extra options come after the service's own.
+// It returns the service's error; telemetry that could not be delivered at
+// shutdown is logged at WARN instead.
 func run(serveAddr string, out io.Writer, extra ...spanlog.Option) error {
 	ctx := context.Background()
 	opts := []spanlog.Option{
 		spanlog.WithWriter(out),
 		spanlog.WithServiceName("songs"),
-		spanlog.WithPrometheus(),
+		spanlog.WithPrometheus(spanlog.PrometheusPlainSeries()),
 		spanlog.WithMetricsOptions(metricsproc.WithSpanNamePrefix("record.")),
 		spanlog.WithTailBuffer(),
 	}
@@ -58,28 +68,42 @@ func run(serveAddr string, out io.Writer, extra ...spanlog.Option) error {
 	if serveAddr == "" {
 		err = runDemo(ctx, s, h, out)
 	} else {
-		err = serve(serveAddr, h)
+		err = serve(serveAddr, h, p.Logger())
 	}
 	s.close()
-	shutdownCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	return errors.Join(err, p.Shutdown(shutdownCtx))
+	// Shutdown's own budget bounds it (5 s): the process never hangs on a
+	// collector that is down or stuck.
+	if shutdownErr := p.Shutdown(ctx); shutdownErr != nil {
+		p.Logger().Warn("telemetry not fully delivered", "err", shutdownErr)
+	}
+	return err
 }
 
-// serve listens on addr until SIGINT, then stops accepting requests and
-// lets those in flight finish.
-func serve(addr string, h http.Handler) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+// drainTimeout bounds how long requests in flight may take to finish
+// once a stop signal came.
+const drainTimeout = 10 * time.Second
+
+// serve listens on addr until SIGINT or SIGTERM (what a terminal, systemd,
+// Docker and Kubernetes send), then stops accepting requests and lets
+// those in flight finish.
+func serve(addr string, h http.Handler, log *slog.Logger) error {
+	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(lis) }()
+	log.Info("serving", "addr", lis.Addr().String())
 	select {
 	case err := <-errc:
 		return err
 	case <-stop.Done():
 	}
-	ctx, cancelShutdown := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancelShutdown()
+	log.Info("stopping: finishing the requests in flight", "signal", context.Cause(stop).Error())
+	ctx, cancelDrain := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancelDrain()
 	return srv.Shutdown(ctx)
 }

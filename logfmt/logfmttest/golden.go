@@ -13,24 +13,26 @@ import (
 	"testing"
 )
 
-// updateFlag is the -update flag: the one this package registers, or the
-// one a package initialized earlier already registered.
-var updateFlag = registerUpdateFlag()
-
-func registerUpdateFlag() *flag.Flag {
-	if f := flag.Lookup("update"); f != nil {
-		return f
+// In a test binary, this package registers -update on the command line's
+// flag set, unless a package initialized earlier already did. In any other
+// program it registers nothing, so importing it never clashes with the
+// program's own flags.
+func init() {
+	if testing.Testing() && flag.Lookup("update") == nil {
+		flag.Bool("update", false, "write golden files compared by logfmttest.Golden instead of comparing")
 	}
-	flag.Bool("update", false, "write golden files compared by logfmttest.Golden instead of comparing")
-	return flag.Lookup("update")
 }
 
 // Update reports whether the tests run with -update, that is whether
-// [Golden] writes golden files instead of comparing with them. If another
-// package registered a flag named "update" before this one was initialized,
-// Update reports that flag's value (through [flag.Getter], or its String
-// form) and this package does not register its own.
+// [Golden] writes golden files instead of comparing with them. It looks the
+// flag up when called: if another package registered a flag named "update"
+// first, Update reports that flag's value (through [flag.Getter], or its
+// String form); with no such flag, as outside tests, it reports false.
 func Update() bool {
+	updateFlag := flag.Lookup("update")
+	if updateFlag == nil {
+		return false
+	}
 	if g, ok := updateFlag.Value.(flag.Getter); ok {
 		if v, ok := g.Get().(bool); ok {
 			return v
@@ -59,10 +61,24 @@ func Update() bool {
 // golden file and in got. For very large inputs the report shows only the
 // first differing line from both sides.
 //
+// Empty output fails the comparison, and is never written as a golden
+// file, unless the call passes [AllowEmpty]: a test whose code under test
+// logged nowhere (a pipeline built but never installed, say) would
+// otherwise pass against an empty file forever.
+//
 // Golden calls t.Helper, so failures point at its caller. It never calls
 // t.Fatal or t.FailNow.
-func Golden(t testing.TB, path string, got []byte) {
+func Golden(t testing.TB, path string, got []byte, opts ...GoldenOption) {
 	t.Helper()
+	var o goldenOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if len(got) == 0 && !o.allowEmpty {
+		t.Errorf("golden file %s: the output is empty; did the code under test log somewhere else? "+
+			"(pass logfmttest.AllowEmpty() if no output is what the test expects)", path)
+		return
+	}
 	if Update() {
 		if err := writeGolden(path, got); err != nil {
 			t.Errorf("golden file %s: %v", path, err)
@@ -87,6 +103,15 @@ func Golden(t testing.TB, path string, got []byte) {
 	t.Errorf("output differs from golden file %s (-want +got):\n%s\nif the new output is right, run in the package directory:\n\t%s",
 		path, strings.TrimSuffix(lineDiff(want, got), "\n"), updateCommand(t.Name()))
 }
+
+// GoldenOption changes what [Golden] accepts.
+type GoldenOption func(*goldenOptions)
+
+type goldenOptions struct{ allowEmpty bool }
+
+// AllowEmpty lets [Golden] compare and write empty output, for a test that
+// expects its code to log nothing.
+func AllowEmpty() GoldenOption { return func(o *goldenOptions) { o.allowEmpty = true } }
 
 // writeGolden writes got to path, creating missing directories.
 func writeGolden(path string, got []byte) error {
