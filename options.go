@@ -42,7 +42,7 @@ type config struct {
 	otlpLogs         bool
 	loggerProvider   otellog.LoggerProvider
 
-	tailBuffer []logfmt.TailOption // non-nil with WithTailBuffer
+	tailBuffer      []logfmt.TailOption // non-nil with WithTailBuffer
 	batchOpts       []sdktrace.BatchSpanProcessorOption
 	shutdownTimeout *time.Duration
 }
