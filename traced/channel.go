@@ -8,14 +8,19 @@ import (
 // ch takes the message or ctx is done, and then returns ctx's error.
 //
 // Inside a handler run with DeferSends, Send only queues the message, which
-// is delivered after the handler's span has ended.
+// is delivered after the handler's span has ended, and returns nil; this
+// holds for goroutines the handler starts too, as long as the handler has
+// not returned. Once it has, Send through its ctx delivers directly, as
+// outside a handler. Send is safe for concurrent use.
 func Send[T any](ctx context.Context, ch chan<- Message[T], v T) error {
 	if out, ok := ctx.Value(outboxKey{}).(*outbox); ok {
 		m := Wrap(ctx, v)
-		out.add(func() error { return deliver(ctx, ch, m) })
-		return nil
+		if out.add(func() error { return deliver(ctx, ch, m) }) {
+			return nil
+		}
+		return deliver(ctx, ch, m)
 	}
-	return deliver(ctx, ch, Wrap(ctx, v))
+	return deliver(ctx, ch, Wrap(ctx, v)) // apart, so the common path captures nothing
 }
 
 func deliver[T any](ctx context.Context, ch chan<- Message[T], m Message[T]) error {

@@ -97,6 +97,9 @@ func WithAttributes(attrs ...attribute.KeyValue) Option {
 // DeferSends holds back the messages a handler sends with Send or a Sender
 // until its consumer span has ended, then delivers them in order: a
 // transactional outbox. The span then measures the handling alone, and the
-// next hop's lines always follow this one's. A handler that sends and then
-// waits for an answer to that message must not use it.
+// next hop's lines always follow this one's. Goroutines the handler starts
+// may send through its ctx too; what they send before the handler returns
+// is held back with the rest, and what they send later is delivered at
+// once. A handler that sends and then waits for an answer to that message
+// must not use it.
 func DeferSends() Option { return func(c *config) { c.deferSends = true } }

@@ -1,0 +1,82 @@
+package traced_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/spanlog/spanlog/traced"
+)
+
+// Goroutines a handler starts may Send through the handler's ctx while it
+// runs: every message is delivered once the handler returns, none lost.
+func TestDeferSendsConcurrentSenders(t *testing.T) {
+	tp, _ := setup(t)
+	const senders, each = 16, 100
+	in := make(chan traced.Message[order], 1)
+	out := make(chan traced.Message[order], senders*each)
+	in <- traced.Wrap(context.Background(), order{ID: "o"})
+	close(in)
+	var failed sync.Map
+	_ = traced.Serve(context.Background(), in, func(ctx context.Context, o order) error {
+		var wg sync.WaitGroup
+		for g := range senders {
+			wg.Go(func() {
+				for i := range each {
+					if err := traced.Send(ctx, out, order{ID: o.ID, Qty: g*each + i}); err != nil {
+						failed.Store(g*each+i, err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		return nil
+	}, traced.WithTracerProvider(tp), traced.DeferSends())
+	failed.Range(func(k, v any) bool {
+		t.Errorf("Send %v: %v", k, v)
+		return true
+	})
+	if len(out) != senders*each {
+		t.Fatalf("%d of %d messages delivered", len(out), senders*each)
+	}
+	seen := map[int]bool{}
+	for range senders * each {
+		seen[(<-out).Payload.Qty] = true
+	}
+	if len(seen) != senders*each {
+		t.Errorf("%d distinct messages, want %d", len(seen), senders*each)
+	}
+}
+
+// A goroutine that outlives its handler and then sends through the
+// handler's ctx gets its message delivered, or an error: never nil and a
+// lost message.
+func TestDeferSendsAfterHandlerReturned(t *testing.T) {
+	tp, _ := setup(t)
+	in := make(chan traced.Message[order], 1)
+	out := make(chan traced.Message[order], 1)
+	in <- traced.Wrap(context.Background(), order{ID: "o"})
+	close(in)
+	release := make(chan struct{})
+	sent := make(chan error, 1)
+	_ = traced.Serve(context.Background(), in, func(ctx context.Context, o order) error {
+		go func() {
+			<-release
+			sent <- traced.Send(ctx, out, order{ID: "late"})
+		}()
+		return nil
+	}, traced.WithTracerProvider(tp), traced.DeferSends())
+	close(release) // the handler has returned and its outbox is flushed
+	if err := <-sent; err != nil {
+		t.Logf("late Send returned %v", err)
+		return
+	}
+	select {
+	case m := <-out:
+		if m.Payload.ID != "late" {
+			t.Errorf("delivered %+v", m.Payload)
+		}
+	default:
+		t.Error("late Send returned nil but delivered nothing")
+	}
+}
