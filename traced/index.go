@@ -73,9 +73,13 @@ func hasLink(links []trace.Link, sc trace.SpanContext) bool {
 }
 
 // RememberAs is an Option for Serve and Consume: the consumer span of each
-// payload is remembered in idx under key(payload).
+// payload is remembered in idx under key(payload). With a nil idx or key it
+// does nothing.
 func RememberAs[T any, K comparable](idx *Index[K], key func(T) K) Option {
 	return func(c *config) {
+		if idx == nil || key == nil {
+			return
+		}
 		c.remember = append(c.remember, func(ctx context.Context, payload any) {
 			if v, ok := payload.(T); ok {
 				idx.Remember(ctx, key(v))
@@ -86,9 +90,12 @@ func RememberAs[T any, K comparable](idx *Index[K], key func(T) K) Option {
 
 // LinkTo is an Option for Serve and Consume: the consumer span of each
 // payload links to the spans idx remembers under keys(payload), up to the
-// link cap.
+// link cap. With a nil idx or keys it does nothing.
 func LinkTo[T any, K comparable](idx *Index[K], keys func(T) []K) Option {
 	return func(c *config) {
+		if idx == nil || keys == nil {
+			return
+		}
 		c.linkers = append(c.linkers, func(payload any) []trace.Link {
 			if v, ok := payload.(T); ok {
 				return idx.Links(keys(v)...)

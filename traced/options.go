@@ -2,6 +2,7 @@ package traced
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
@@ -63,7 +64,7 @@ type providerTracer struct {
 }
 
 func tracerOf(tp trace.TracerProvider) trace.Tracer {
-	if last := lastTracer.Load(); last != nil && last.provider == tp {
+	if last := lastTracer.Load(); last != nil && same(last.provider, tp) {
 		return last.tracer
 	}
 	t := tp.Tracer(ScopeName)
@@ -71,8 +72,16 @@ func tracerOf(tp trace.TracerProvider) trace.Tracer {
 	return t
 }
 
-// WithTracerProvider sets where consumer spans come from; the default is
-// otel.GetTracerProvider().
+// same reports whether a and b are the same value, without the panic ==
+// gives on a type that cannot be compared (a struct holding a slice, say),
+// which it reports as different.
+func same(a, b any) bool {
+	return reflect.TypeOf(a) == reflect.TypeOf(b) && reflect.ValueOf(a).Comparable() && a == b
+}
+
+// WithTracerProvider sets where consumer spans come from; the default, and
+// what nil means, is otel.GetTracerProvider(). Any provider works, whether
+// or not its type can be compared with ==.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) { c.tracerProvider = tp }
 }
@@ -85,9 +94,10 @@ func WithSpanName(name string) Option { return func(c *config) { c.name = name }
 // outlives or is independent of the sender's.
 func AsLinkedRoot() Option { return func(c *config) { c.linkedRoot = true } }
 
-// WithMaxLinks caps the links of a fan-in span; the rest are counted in
-// its traced.links.dropped attribute.
-func WithMaxLinks(n int) Option { return func(c *config) { c.maxLinks = n } }
+// WithMaxLinks caps the links of a consumer span, to its senders (fan-in)
+// or through LinkTo; the rest are counted in its traced.links.dropped
+// attribute. The default is DefaultMaxLinks; n below zero counts as zero.
+func WithMaxLinks(n int) Option { return func(c *config) { c.maxLinks = max(n, 0) } }
 
 // WithAttributes adds attributes to the consumer span.
 func WithAttributes(attrs ...attribute.KeyValue) Option {
