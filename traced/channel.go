@@ -15,7 +15,11 @@ import (
 func Send[T any](ctx context.Context, ch chan<- Message[T], v T) error {
 	if out, ok := ctx.Value(outboxKey{}).(*outbox); ok {
 		m := Wrap(ctx, v)
-		if out.add(func() error { return deliver(ctx, ch, m) }) {
+		deferred := func() error {
+			m.sent = monotonicNow() // it waits in the channel from now on
+			return deliver(ctx, ch, m)
+		}
+		if out.add(deferred) {
 			return nil
 		}
 		return deliver(ctx, ch, m)
@@ -48,14 +52,14 @@ func Sender[T any](ch chan<- Message[T]) func(context.Context, T) error {
 // handle are recorded on their spans, not returned: Serve returns ctx's
 // error when ctx ends it, and nil when ch is closed.
 func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context.Context, T) error, opts ...Option) error {
-	cfg := newConfig(opts)
+	c := newConsumer[T](newConfig(opts))
 	for {
 		select {
 		case m, ok := <-ch:
 			if !ok {
 				return nil
 			}
-			_ = consume(&cfg, ctx, m, handle)
+			_ = c.consume(ctx, m, c.clock(), handle)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -68,21 +72,23 @@ func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context
 // nil when ch is closed and ctx's error when ctx ends it; errors from
 // handle are recorded on their spans.
 func ServeBatches[T any](ctx context.Context, ch <-chan Message[T], size int, handle func(context.Context, []T) error, opts ...Option) error {
-	cfg := newConfig(opts)
+	c := newConsumer[T](newConfig(opts))
 	size = max(size, 1)
 	batch := make([]Message[T], 0, size)
+	received := make([]int64, 0, size) // queue time ends at receipt, not when the batch is full
 	for {
 		select {
 		case m, ok := <-ch:
 			if ok {
 				batch = append(batch, m)
+				received = append(received, c.clock())
 				if len(batch) < size {
 					continue
 				}
 			}
 			if len(batch) > 0 {
-				_ = consumeAll(&cfg, ctx, batch, handle)
-				batch = batch[:0]
+				_ = c.consumeAll(ctx, batch, received, handle)
+				batch, received = batch[:0], received[:0]
 			}
 			if !ok {
 				return nil

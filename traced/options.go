@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -15,8 +16,14 @@ const ScopeName = "github.com/spanlog/spanlog/traced"
 
 // Attribute keys of consumer spans.
 const (
-	// PayloadTypeKey names the Go type of the consumed payload.
+	// PayloadTypeKey names the Go type of the consumed payload, as code in
+	// its package writes it (ClientOrder), or with WithFullTypeName its
+	// import path too.
 	PayloadTypeKey = "messaging.payload.type"
+	// QueueTimeKey is how long the message waited in its channel, from
+	// send to receive, in milliseconds; on a fan-in span, the longest wait
+	// of its messages.
+	QueueTimeKey = "messaging.queue_time_ms"
 	// BatchSizeKey counts the messages a fan-in span consumed.
 	BatchSizeKey = "messaging.batch.message_count"
 	// DroppedLinksKey counts the sender links a fan-in span left out.
@@ -33,17 +40,22 @@ type Option func(*config)
 type config struct {
 	tracerProvider trace.TracerProvider
 	tracer         trace.Tracer
+	meterProvider  metric.MeterProvider
+	queueTime      metric.Float64Histogram // nil without a meter provider
 	name           string
+	fullTypeName   bool
 	linkedRoot     bool
 	maxLinks       int
 	attrs          []attribute.KeyValue
 	deferSends     bool
 	remember       []func(ctx context.Context, payload any)
 	linkers        []func(payload any) []trace.Link
+	parents        []func(payload any) (remembered, bool)
+	clock          func() int64 // monotonicNow, but in tests
 }
 
 func newConfig(opts []Option) config {
-	c := config{maxLinks: DefaultMaxLinks}
+	c := config{maxLinks: DefaultMaxLinks, clock: monotonicNow}
 	for _, opt := range opts {
 		opt(&c)
 	}
@@ -51,6 +63,9 @@ func newConfig(opts []Option) config {
 		c.tracerProvider = otel.GetTracerProvider()
 	}
 	c.tracer = tracerOf(c.tracerProvider)
+	if c.meterProvider != nil {
+		c.queueTime = queueTimeHistogram(c.meterProvider)
+	}
 	return c
 }
 
@@ -76,7 +91,14 @@ func tracerOf(tp trace.TracerProvider) trace.Tracer {
 // gives on a type that cannot be compared (a struct holding a slice, say),
 // which it reports as different.
 func same(a, b any) bool {
-	return reflect.TypeOf(a) == reflect.TypeOf(b) && reflect.ValueOf(a).Comparable() && a == b
+	t := reflect.TypeOf(a)
+	switch {
+	case t != reflect.TypeOf(b):
+		return false
+	case t.Kind() == reflect.Pointer: // the usual provider, compared cheaply
+		return a == b
+	}
+	return reflect.ValueOf(a).Comparable() && a == b
 }
 
 // WithTracerProvider sets where consumer spans come from; the default, and
@@ -86,8 +108,22 @@ func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) { c.tracerProvider = tp }
 }
 
-// WithSpanName names the consumer span; the default is "consume <type>".
+// WithMeterProvider records the queue time of every message consumed in
+// the QueueTimeMetric histogram of mp's meter. Without it, queue time is
+// on the consumer spans only.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(c *config) { c.meterProvider = mp }
+}
+
+// WithSpanName names the consumer span; the default, and what "" means,
+// is "consume <type>".
 func WithSpanName(name string) Option { return func(c *config) { c.name = name } }
+
+// WithFullTypeName names payload types, on consumer spans and in the
+// queue-time histogram, with their package's import path
+// (github.com/acme/shop.ClientOrder) instead of as their package writes
+// them (ClientOrder).
+func WithFullTypeName() Option { return func(c *config) { c.fullTypeName = true } }
 
 // AsLinkedRoot starts the consumer span as the root of a new trace linked
 // to the sender's span, instead of as its child. Use it when the work
