@@ -176,12 +176,14 @@ func (c *consumer[T]) consumeAll(ctx context.Context, msgs []Message[T], receive
 
 // runDeferringSends calls fn in span, records its error, ends the span,
 // and then, with DeferSends, delivers the messages fn sent. A panic in fn
-// ends the span (the SDK records it) and goes on up.
+// ends the span (the SDK records it) and goes on up; the messages fn held
+// back are dropped, and later Sends through its ctx deliver directly.
 func (c *config) runDeferringSends(ctx context.Context, span trace.Span, fn func(context.Context) error) error {
 	var out *outbox
 	if c.deferSends {
 		out = &outbox{}
 		ctx = context.WithValue(ctx, outboxKey{}, out)
+		defer out.close() // after flush, a no-op; on a panic, no Send is held for ever
 	}
 	err := func() error {
 		defer span.End()

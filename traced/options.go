@@ -110,7 +110,7 @@ func WithTracerProvider(tp trace.TracerProvider) Option {
 
 // WithMeterProvider records the queue time of every message consumed in
 // the QueueTimeMetric histogram of mp's meter. Without it, queue time is
-// on the consumer spans only.
+// on the consumer spans only; nil means without.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return func(c *config) { c.meterProvider = mp }
 }
@@ -146,6 +146,6 @@ func WithAttributes(attrs ...attribute.KeyValue) Option {
 // next hop's lines always follow this one's. Goroutines the handler starts
 // may send through its ctx too; what they send before the handler returns
 // is held back with the rest, and what they send later is delivered at
-// once. A handler that sends and then waits for an answer to that message
-// must not use it.
+// once. If the handler panics, what it held back is dropped. A handler
+// that sends and then waits for an answer to that message must not use it.
 func DeferSends() Option { return func(c *config) { c.deferSends = true } }

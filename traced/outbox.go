@@ -29,6 +29,14 @@ func (o *outbox) add(deliver func() error) bool {
 	return true
 }
 
+// close closes the outbox and drops what it holds.
+func (o *outbox) close() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.closed = true
+	o.deliveries = nil
+}
+
 // flush closes the outbox and delivers what it holds in order, stopping at
 // the first failure (a done context), whose error it returns with the
 // count of messages not delivered. No lock is held while delivering.

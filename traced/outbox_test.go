@@ -80,3 +80,35 @@ func TestDeferSendsAfterHandlerReturned(t *testing.T) {
 		t.Error("late Send returned nil but delivered nothing")
 	}
 }
+
+// A handler that panics drops what it held back, and a goroutine it
+// started that sends afterwards delivers directly: nothing returns nil and
+// is lost.
+func TestDeferSendsAfterHandlerPanicked(t *testing.T) {
+	tp, _ := setup(t)
+	out := make(chan traced.Message[order], 2)
+	release := make(chan struct{})
+	sent := make(chan error, 1)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the handler's panic did not go on up")
+			}
+		}()
+		_ = traced.Consume(context.Background(), traced.Wrap(context.Background(), order{ID: "o"}), func(ctx context.Context, o order) error {
+			_ = traced.Send(ctx, out, order{ID: "held"})
+			go func() {
+				<-release
+				sent <- traced.Send(ctx, out, order{ID: "late"})
+			}()
+			panic("handler failed")
+		}, traced.WithTracerProvider(tp), traced.DeferSends())
+	}()
+	close(release)
+	if err := <-sent; err != nil {
+		t.Fatalf("late Send: %v", err)
+	}
+	if len(out) != 1 || (<-out).Payload.ID != "late" {
+		t.Error("the late message was not delivered alone")
+	}
+}
