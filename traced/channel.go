@@ -52,7 +52,7 @@ func Sender[T any](ch chan<- Message[T]) func(context.Context, T) error {
 // handle are recorded on their spans, not returned: Serve returns ctx's
 // error when ctx ends it, and nil when ch is closed.
 func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context.Context, T) error, opts ...Option) error {
-	c := newConsumer[T](newConfig(opts))
+	c := newConsumer[T](opts)
 	for {
 		select {
 		case m, ok := <-ch:
@@ -72,7 +72,7 @@ func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context
 // nil when ch is closed and ctx's error when ctx ends it; errors from
 // handle are recorded on their spans.
 func ServeBatches[T any](ctx context.Context, ch <-chan Message[T], size int, handle func(context.Context, []T) error, opts ...Option) error {
-	c := newConsumer[T](newConfig(opts))
+	c := newConsumer[T](opts)
 	size = max(size, 1)
 	batch := make([]Message[T], 0, size)
 	received := make([]int64, 0, size) // queue time ends at receipt, not when the batch is full

@@ -19,7 +19,7 @@ import (
 // (QueueTimeKey), counting until this call. An error from fn is recorded
 // on the span, which then ends with status Error; Consume returns it.
 func Consume[T any](ctx context.Context, m Message[T], fn func(context.Context, T) error, opts ...Option) error {
-	c := newConsumer[T](newConfig(opts))
+	c := newConsumer[T](opts)
 	return c.consume(ctx, m, c.clock(), fn)
 }
 
@@ -32,14 +32,16 @@ type consumer[T any] struct {
 	labels   []metric.RecordOption // of the queue-time histogram, when there is one
 }
 
-func newConsumer[T any](cfg config) consumer[T] {
-	p := payloadOf[T](cfg.fullTypeName)
-	c := consumer[T]{config: cfg, payload: p, spanName: cfg.name}
+func newConsumer[T any](opts []Option) *consumer[T] {
+	c := new(consumer[T])
+	c.init(opts)
+	c.payload = payloadOf[T](c.fullTypeName)
+	c.spanName = c.name
 	if c.spanName == "" {
-		c.spanName = p.spanName
+		c.spanName = c.payload.spanName
 	}
-	if cfg.queueTime != nil {
-		c.labels = queueTimeLabels.recordOptions(p.name, c.spanName)
+	if c.queueTime != nil {
+		c.labels = queueTimeLabels.recordOptions(c.payload.name, c.spanName)
 	}
 	return c
 }
@@ -121,7 +123,7 @@ func (c *config) parentOf(payload any) (remembered, bool) {
 // waited, counting until this call. Baggage stays ctx's: messages from
 // many senders have no single baggage.
 func ConsumeAll[T any](ctx context.Context, msgs []Message[T], fn func(context.Context, []T) error, opts ...Option) error {
-	c := newConsumer[T](newConfig(opts))
+	c := newConsumer[T](opts)
 	return c.consumeAll(ctx, msgs, nil, fn)
 }
 

@@ -54,10 +54,12 @@ type config struct {
 	clock          func() int64 // monotonicNow, but in tests
 }
 
-func newConfig(opts []Option) config {
-	c := config{maxLinks: DefaultMaxLinks, clock: monotonicNow}
+// init sets c from the defaults and opts, in place: a config is large, and
+// Consume builds one per message.
+func (c *config) init(opts []Option) {
+	*c = config{maxLinks: DefaultMaxLinks, clock: monotonicNow}
 	for _, opt := range opts {
-		opt(&c)
+		opt(c)
 	}
 	if c.tracerProvider == nil {
 		c.tracerProvider = otel.GetTracerProvider()
@@ -66,7 +68,6 @@ func newConfig(opts []Option) config {
 	if c.meterProvider != nil {
 		c.queueTime = queueTimeHistogram(c.meterProvider)
 	}
-	return c
 }
 
 // lastTracer remembers the tracer of the provider used last: asking a
