@@ -28,7 +28,9 @@ func Inject[T any](m Message[T], prop propagation.TextMapPropagator) Envelope[T]
 
 // Extract decodes an Envelope's context with prop (otel.GetTextMapPropagator()
 // when nil) into a Message. Headers that do not parse give a Message
-// without that part of the context; the payload is kept.
+// without that part of the context; the payload is kept. The Message is
+// stamped now: its queue time counts from here, since another process's
+// clock cannot be compared with this one's.
 func Extract[T any](env Envelope[T], prop propagation.TextMapPropagator) Message[T] {
 	if prop == nil {
 		prop = otel.GetTextMapPropagator()

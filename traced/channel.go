@@ -8,14 +8,23 @@ import (
 // ch takes the message or ctx is done, and then returns ctx's error.
 //
 // Inside a handler run with DeferSends, Send only queues the message, which
-// is delivered after the handler's span has ended.
+// is delivered after the handler's span has ended, and returns nil; this
+// holds for goroutines the handler starts too, as long as the handler has
+// not returned. Once it has, Send through its ctx delivers directly, as
+// outside a handler. Send is safe for concurrent use.
 func Send[T any](ctx context.Context, ch chan<- Message[T], v T) error {
 	if out, ok := ctx.Value(outboxKey{}).(*outbox); ok {
 		m := Wrap(ctx, v)
-		out.add(func() error { return deliver(ctx, ch, m) })
-		return nil
+		deferred := func() error {
+			m.sent = monotonicNow() // it waits in the channel from now on
+			return deliver(ctx, ch, m)
+		}
+		if out.add(deferred) {
+			return nil
+		}
+		return deliver(ctx, ch, m)
 	}
-	return deliver(ctx, ch, Wrap(ctx, v))
+	return deliver(ctx, ch, Wrap(ctx, v)) // apart, so the common path captures nothing
 }
 
 func deliver[T any](ctx context.Context, ch chan<- Message[T], m Message[T]) error {
@@ -43,14 +52,14 @@ func Sender[T any](ch chan<- Message[T]) func(context.Context, T) error {
 // handle are recorded on their spans, not returned: Serve returns ctx's
 // error when ctx ends it, and nil when ch is closed.
 func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context.Context, T) error, opts ...Option) error {
-	cfg := newConfig(opts)
+	c := newConsumer[T](opts)
 	for {
 		select {
 		case m, ok := <-ch:
 			if !ok {
 				return nil
 			}
-			_ = consume(&cfg, ctx, m, handle)
+			_ = c.consume(ctx, m, c.clock(), handle)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -63,21 +72,23 @@ func Serve[T any](ctx context.Context, ch <-chan Message[T], handle func(context
 // nil when ch is closed and ctx's error when ctx ends it; errors from
 // handle are recorded on their spans.
 func ServeBatches[T any](ctx context.Context, ch <-chan Message[T], size int, handle func(context.Context, []T) error, opts ...Option) error {
-	cfg := newConfig(opts)
+	c := newConsumer[T](opts)
 	size = max(size, 1)
 	batch := make([]Message[T], 0, size)
+	received := make([]int64, 0, size) // queue time ends at receipt, not when the batch is full
 	for {
 		select {
 		case m, ok := <-ch:
 			if ok {
 				batch = append(batch, m)
+				received = append(received, c.clock())
 				if len(batch) < size {
 					continue
 				}
 			}
 			if len(batch) > 0 {
-				_ = consumeAll(&cfg, ctx, batch, handle)
-				batch = batch[:0]
+				_ = c.consumeAll(ctx, batch, received, handle)
+				batch, received = batch[:0], received[:0]
 			}
 			if !ok {
 				return nil

@@ -4,34 +4,44 @@ import (
 	"context"
 	"sync"
 
+	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Index remembers span contexts by a business key, so that a span started
-// later can link to the spans that handled those keys: the many-to-many
-// case, such as fills matched to the client orders they fill. It holds at
-// most its capacity of keys, forgetting the oldest first. It is safe for
-// concurrent use.
+// Index remembers spans by a business key, so that a span started later
+// can link to the spans that handled those keys (LinkTo), the many-to-many
+// case such as fills matched to the client orders they fill, or continue
+// one of them as its child (ChildOf). It holds at most its capacity of
+// keys, forgetting the oldest first. It is safe for concurrent use.
 type Index[K comparable] struct {
 	mu    sync.Mutex
-	spans map[K]trace.SpanContext
+	spans map[K]remembered
 	order []K // ring of keys in insertion order
 	next  int // the slot in order to reuse next, once full
+}
+
+// remembered is a span's context and the baggage it ran with: all a later
+// span needs to join its trace as a child, as a Message carries it.
+type remembered struct {
+	spanContext trace.SpanContext
+	baggage     baggage.Baggage
 }
 
 // NewIndex returns an Index holding up to capacity keys (at least 1).
 func NewIndex[K comparable](capacity int) *Index[K] {
 	capacity = max(capacity, 1)
-	return &Index[K]{spans: make(map[K]trace.SpanContext, capacity), order: make([]K, 0, capacity)}
+	return &Index[K]{spans: make(map[K]remembered, capacity), order: make([]K, 0, capacity)}
 }
 
-// Remember records the span context of ctx's span under key. A key already
-// known keeps its place and takes the new span context.
+// Remember records the span context of ctx's span, and ctx's baggage,
+// under key. A key already known keeps its place and takes the new span.
+// A ctx without a valid span is not remembered.
 func (x *Index[K]) Remember(ctx context.Context, key K) {
 	sc := trace.SpanContextFromContext(ctx)
 	if !sc.IsValid() {
 		return
 	}
+	r := remembered{spanContext: sc, baggage: baggage.FromContext(ctx)}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if _, known := x.spans[key]; !known {
@@ -43,7 +53,7 @@ func (x *Index[K]) Remember(ctx context.Context, key K) {
 			x.next = (x.next + 1) % len(x.order)
 		}
 	}
-	x.spans[key] = sc
+	x.spans[key] = r
 }
 
 // Links returns links to the spans remembered under keys, skipping keys
@@ -53,13 +63,20 @@ func (x *Index[K]) Links(keys ...K) []trace.Link {
 	defer x.mu.Unlock()
 	links := make([]trace.Link, 0, len(keys))
 	for _, k := range keys {
-		sc, ok := x.spans[k]
-		if !ok || hasLink(links, sc) {
+		r, ok := x.spans[k]
+		if !ok || hasLink(links, r.spanContext) {
 			continue
 		}
-		links = append(links, trace.Link{SpanContext: sc})
+		links = append(links, trace.Link{SpanContext: r.spanContext})
 	}
 	return links
+}
+
+func (x *Index[K]) lookup(key K) (remembered, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	r, ok := x.spans[key]
+	return r, ok
 }
 
 // hasLink reports whether links already point at sc.
@@ -73,9 +90,13 @@ func hasLink(links []trace.Link, sc trace.SpanContext) bool {
 }
 
 // RememberAs is an Option for Serve and Consume: the consumer span of each
-// payload is remembered in idx under key(payload).
+// payload is remembered in idx under key(payload). With a nil idx or key it
+// does nothing.
 func RememberAs[T any, K comparable](idx *Index[K], key func(T) K) Option {
 	return func(c *config) {
+		if idx == nil || key == nil {
+			return
+		}
 		c.remember = append(c.remember, func(ctx context.Context, payload any) {
 			if v, ok := payload.(T); ok {
 				idx.Remember(ctx, key(v))
@@ -86,14 +107,38 @@ func RememberAs[T any, K comparable](idx *Index[K], key func(T) K) Option {
 
 // LinkTo is an Option for Serve and Consume: the consumer span of each
 // payload links to the spans idx remembers under keys(payload), up to the
-// link cap.
+// link cap. With a nil idx or keys it does nothing.
 func LinkTo[T any, K comparable](idx *Index[K], keys func(T) []K) Option {
 	return func(c *config) {
+		if idx == nil || keys == nil {
+			return
+		}
 		c.linkers = append(c.linkers, func(payload any) []trace.Link {
 			if v, ok := payload.(T); ok {
 				return idx.Links(keys(v)...)
 			}
 			return nil
+		})
+	}
+}
+
+// ChildOf is an Option for Serve and Consume: the consumer span of each
+// payload whose key(payload) idx remembers is a child of that span, in its
+// trace, and its handler gets the baggage that span ran with; it links to
+// the sender's span instead. It brings work that came through a shared
+// step, such as a fill matched for several orders, back into the trace of
+// the one it is for. A payload idx does not know is consumed as without
+// ChildOf. With a nil idx or key it does nothing.
+func ChildOf[T any, K comparable](idx *Index[K], key func(T) K) Option {
+	return func(c *config) {
+		if idx == nil || key == nil {
+			return
+		}
+		c.parents = append(c.parents, func(payload any) (remembered, bool) {
+			if v, ok := payload.(T); ok {
+				return idx.lookup(key(v))
+			}
+			return remembered{}, false
 		})
 	}
 }

@@ -8,22 +8,27 @@ import (
 )
 
 // Message is a payload with the trace context of the goroutine that sent
-// it. The zero Message carries no context. A Message is a value: copy it
-// freely.
+// it. The zero Message, or one made without Wrap, carries no context and
+// no send time, so its consumer span has no queue time. A Message is a
+// value: copy it freely.
 type Message[T any] struct {
 	// Payload is the business value sent.
 	Payload T
 
 	spanContext trace.SpanContext
 	baggage     baggage.Baggage
+	sent        int64 // when it was wrapped, on traced's clock; 0: never
 }
 
-// Wrap returns a Message holding v with ctx's span context and baggage.
+// Wrap returns a Message holding v with ctx's span context and baggage,
+// stamped with the time, from which its consumer measures how long it
+// waited (see QueueTimeKey).
 func Wrap[T any](ctx context.Context, v T) Message[T] {
 	return Message[T]{
 		Payload:     v,
 		spanContext: trace.SpanContextFromContext(ctx),
 		baggage:     baggage.FromContext(ctx),
+		sent:        monotonicNow(),
 	}
 }
 

@@ -81,7 +81,7 @@ func TestChannelHopKeepsTraceAndBaggage(t *testing.T) {
 	if got.ID != "o-1" || gotUser != "u-1" {
 		t.Errorf("handler got %+v with user.id %q", got, gotUser)
 	}
-	consumer := spanNamed(t, exp, "consume traced_test.order")
+	consumer := spanNamed(t, exp, "consume order")
 	if consumer.SpanKind != trace.SpanKindConsumer {
 		t.Errorf("span kind %v, want consumer", consumer.SpanKind)
 	}
@@ -89,7 +89,7 @@ func TestChannelHopKeepsTraceAndBaggage(t *testing.T) {
 		t.Error("consumer span is not a child of the sender's span in the same trace")
 	}
 	attrs := attribute.NewSet(consumer.Attributes...)
-	if v, _ := attrs.Value(traced.PayloadTypeKey); v.AsString() != "traced_test.order" {
+	if v, _ := attrs.Value(traced.PayloadTypeKey); v.AsString() != "order" {
 		t.Errorf("payload type %q", v.AsString())
 	}
 	if v, _ := attrs.Value("user.id"); v.AsString() != "u-1" {
@@ -197,7 +197,7 @@ func TestInjectExtractRoundTrip(t *testing.T) {
 		t.Errorf("baggage client.order_id = %q", got)
 	}
 	_ = traced.Consume(context.Background(), m, func(context.Context, order) error { return nil }, traced.WithTracerProvider(tp))
-	if c := spanNamed(t, exp, "consume traced_test.order"); c.SpanContext.TraceID() != sender.SpanContext().TraceID() {
+	if c := spanNamed(t, exp, "consume order"); c.SpanContext.TraceID() != sender.SpanContext().TraceID() {
 		t.Error("consumer is not in the sender's trace")
 	}
 
@@ -302,5 +302,53 @@ func TestServeBatches(t *testing.T) {
 	}
 	if n := len(exp.GetSpans()); n != 3 {
 		t.Errorf("%d spans, want one per batch", n)
+	}
+}
+
+// ChildOf brings a message that came through a shared step back into the
+// trace of the key it is for: child of the remembered span, with its
+// baggage, linked to the sender. An unknown key gives a plain child.
+func TestChildOfContinuesRememberedTrace(t *testing.T) {
+	tp, exp := setup(t)
+	idx := traced.NewIndex[string](4)
+	opt := traced.WithTracerProvider(tp)
+	nop := func(context.Context, order) error { return nil }
+	ctx := withBaggage(t, context.Background(), "client.order_id", "c-1")
+	ctx, client := tp.Tracer("t").Start(ctx, "client")
+	_ = traced.Consume(context.Background(), traced.Wrap(ctx, order{ID: "c-1"}), nop, opt,
+		traced.WithSpanName("accept"), traced.RememberAs(idx, func(o order) string { return o.ID }))
+	client.End()
+	accept := spanNamed(t, exp, "accept")
+
+	shared, batch := tp.Tracer("t").Start(context.Background(), "batch")
+	var gotOrder string
+	byOrder := traced.ChildOf(idx, func(o order) string { return o.ID })
+	for _, id := range []string{"c-1", "unknown"} {
+		_ = traced.Consume(context.Background(), traced.Wrap(shared, order{ID: id}), func(ctx context.Context, o order) error {
+			if o.ID == "c-1" {
+				gotOrder = baggage.FromContext(ctx).Member("client.order_id").Value()
+			}
+			return nil
+		}, opt, traced.WithSpanName("fill "+id), byOrder)
+	}
+	batch.End()
+
+	fill := spanNamed(t, exp, "fill c-1")
+	if fill.Parent.SpanID() != accept.SpanContext.SpanID() || fill.SpanContext.TraceID() != accept.SpanContext.TraceID() {
+		t.Error("fill is not a child of the remembered accept span in its trace")
+	}
+	if len(fill.Links) != 1 || !fill.Links[0].SpanContext.Equal(batch.SpanContext()) {
+		t.Errorf("fill links %v, want the sender's span", fill.Links)
+	}
+	if gotOrder != "c-1" {
+		t.Errorf("handler's baggage client.order_id = %q, want the remembered span's", gotOrder)
+	}
+	attrs := attribute.NewSet(fill.Attributes...)
+	if v, _ := attrs.Value("client.order_id"); v.AsString() != "c-1" {
+		t.Errorf("fill span lacks client.order_id: %v", fill.Attributes)
+	}
+	unknown := spanNamed(t, exp, "fill unknown")
+	if unknown.Parent.SpanID() != batch.SpanContext().SpanID() || len(unknown.Links) != 0 {
+		t.Error("a payload the index does not know is not a plain child of its sender")
 	}
 }

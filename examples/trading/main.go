@@ -1,10 +1,24 @@
-// Trading is seed 001's trading core in Go: an order manager, an algorithm
-// and an order sender in goroutines joined by channels of traced messages.
-// Client orders enter with baggage (user.id, client.order_id); the
-// algorithm slices them into exchange orders; the order sender executes
-// them in batches; fills come back and the algorithm's fill-matching span
-// links to the spans that accepted the client orders it fills, across
-// traces: many fills to many client orders.
+// Trading is a trading core: an order manager, an algorithm and an order
+// sender in goroutines joined by channels of traced messages. Client
+// orders enter with baggage (user.id, client.order_id); the algorithm
+// slices each into exchange orders; the order sender checks them one by
+// one and executes them in batches that mix client orders; each batch's
+// fill comes back to the algorithm, which matches it to the client orders
+// it fills and applies each one's share.
+//
+// Each client order is one trace, every span of it carrying user.id and
+// client.order_id:
+//
+//	om.client_order                 the order enters
+//	└─ algo.accept                  sliced in 3
+//	   ├─ sender.accept ×3          each slice checked and queued for a batch
+//	   └─ algo.apply_fill ×1–2      its share of a fill (links to the matching)
+//	      └─ om.report              reported to the client
+//
+// Each batch is a trace of its own, where client orders meet:
+//
+//	sender.execute                  links to the sender.accept of every slice in it
+//	└─ algo.match_fill              links to the algo.accept of every client order it fills
 //
 // It processes a fixed set of orders, prints every line and exits once
 // every goroutine has drained.
@@ -60,7 +74,9 @@ func run(out io.Writer, extra ...spanlog.Option) error {
 
 	clientOrders := make(chan traced.Message[ClientOrder], 8)
 	exchangeOrders := make(chan traced.Message[ExchangeOrder], 8)
+	batchQueue := make(chan traced.Message[ExchangeOrder], 8)
 	fills := make(chan traced.Message[Fill], 8)
+	allocations := make(chan traced.Message[Allocation], 8)
 	reports := make(chan traced.Message[Report], 8)
 	filled := make(chan string, len(demoOrders))
 
@@ -70,35 +86,47 @@ func run(out io.Writer, extra ...spanlog.Option) error {
 			filled <- r.ClientOrderID
 		}
 	}}
-	algo := &Algorithm{Log: log, Slices: slicesPerOrder,
-		ToExchange: traced.Sender(exchangeOrders), ToManager: traced.Sender(reports)}
-	sender := &OrderSender{Log: log, Prices: map[string]float64{"AAPL": 189.5, "MSFT": 411.25}, ToAlgo: traced.Sender(fills)}
+	algo := &Algorithm{Log: log, Slices: slicesPerOrder, ToExchange: traced.Sender(exchangeOrders),
+		ToOrder: traced.Sender(allocations), ToManager: traced.Sender(reports)}
+	sender := &OrderSender{Log: log, Prices: map[string]float64{"AAPL": 189.5, "MSFT": 411.25},
+		ToBatch: traced.Sender(batchQueue), ToAlgo: traced.Sender(fills)}
 
-	// The wiring: each hop's consumer span, and the index through which
-	// fill matching links back to the spans that accepted client orders.
-	tp := traced.WithTracerProvider(p.TracerProvider())
+	// The wiring: each hop's consumer span (with its queue time, also a
+	// histogram), and the index of the spans that accepted client orders,
+	// through which fill matching links back to them and each order's
+	// share of a fill rejoins the order's trace.
+	hop := func(spanName string, more ...traced.Option) []traced.Option {
+		return append([]traced.Option{traced.WithTracerProvider(p.TracerProvider()),
+			traced.WithMeterProvider(p.MeterProvider()), traced.DeferSends(), traced.WithSpanName(spanName)}, more...)
+	}
 	accepted := traced.NewIndex[string](1024)
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		_ = traced.Serve(ctx, clientOrders, algo.OnClientOrder, tp, traced.DeferSends(),
-			traced.WithSpanName("algo.accept"),
-			traced.RememberAs(accepted, func(o ClientOrder) string { return o.ID }))
-		close(exchangeOrders)
-	})
-	wg.Go(func() {
-		_ = traced.ServeBatches(ctx, exchangeOrders, batchSize, sender.OnBatch, tp, traced.DeferSends(),
-			traced.WithSpanName("sender.execute"))
-		close(fills)
-	})
-	wg.Go(func() {
-		_ = traced.Serve(ctx, fills, algo.OnFill, tp, traced.DeferSends(),
-			traced.WithSpanName("algo.match_fill"),
-			traced.LinkTo(accepted, Fill.ClientOrderIDs))
-		close(reports)
-	})
-	wg.Go(func() {
-		_ = traced.Serve(ctx, reports, manager.OnReport, tp, traced.WithSpanName("om.report"))
-	})
+	// stage runs one consumer loop in a goroutine; once its input is
+	// drained, it closes its output, so that the next stage drains in turn.
+	stage := func(loop func() error, output func()) {
+		wg.Go(func() {
+			_ = loop()
+			output()
+		})
+	}
+	stage(func() error {
+		return traced.Serve(ctx, clientOrders, algo.OnClientOrder, hop("algo.accept", traced.RememberAs(accepted, ClientOrder.OrderID))...)
+	}, func() { close(exchangeOrders) })
+	stage(func() error {
+		return traced.Serve(ctx, exchangeOrders, sender.OnExchangeOrder, hop("sender.accept")...)
+	}, func() { close(batchQueue) })
+	stage(func() error {
+		return traced.ServeBatches(ctx, batchQueue, batchSize, sender.OnBatch, hop("sender.execute")...)
+	}, func() { close(fills) })
+	stage(func() error {
+		return traced.Serve(ctx, fills, algo.OnFill, hop("algo.match_fill", traced.LinkTo(accepted, Fill.ClientOrderIDs))...)
+	}, func() { close(allocations) })
+	stage(func() error {
+		return traced.Serve(ctx, allocations, algo.OnAllocation, hop("algo.apply_fill", traced.ChildOf(accepted, Allocation.OrderID))...)
+	}, func() { close(reports) })
+	stage(func() error {
+		return traced.Serve(ctx, reports, manager.OnReport, hop("om.report")...)
+	}, func() {})
 
 	tracer := p.TracerProvider().Tracer("trading")
 	var errs []error
@@ -114,8 +142,9 @@ func run(out io.Writer, extra ...spanlog.Option) error {
 }
 
 // placeOrder is where client orders enter: it puts user.id and
-// client.order_id in the baggage, so every span downstream carries them,
-// and starts the order's trace.
+// client.order_id in the baggage and starts the order's trace. Every span
+// of that trace carries both: those downstream get the baggage through
+// the channels, or, after a batch, through the index of accepted orders.
 func placeOrder(ctx context.Context, tracer trace.Tracer, m *OrderManager, o ClientOrder) error {
 	user, err := baggage.NewMember("user.id", o.UserID)
 	if err != nil {

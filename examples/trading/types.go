@@ -10,6 +10,9 @@ type ClientOrder struct {
 	Qty    int
 }
 
+// OrderID is the client order's ID.
+func (o ClientOrder) OrderID() string { return o.ID }
+
 // ExchangeOrder is one slice of a client order, sent to the exchange.
 type ExchangeOrder struct {
 	ID            string
@@ -27,6 +30,7 @@ type Fill struct {
 
 // Allocation is a fill's quantity and price for one client order.
 type Allocation struct {
+	FillID        string
 	ClientOrderID string
 	Qty           int
 	Price         float64
@@ -40,6 +44,9 @@ func (f Fill) ClientOrderIDs() []string {
 	}
 	return ids
 }
+
+// OrderID is the client order the allocation fills.
+func (a Allocation) OrderID() string { return a.ClientOrderID }
 
 // Report tells a client how far its order is filled.
 type Report struct {
