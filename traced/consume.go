@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
@@ -89,7 +88,7 @@ func (c *consumer[T]) customStartOptions(ctx context.Context, m Message[T], wait
 	start := c.startOptions(attrs...)
 	if parent, ok := c.parentOf(m.Payload); ok {
 		ctx = trace.ContextWithRemoteSpanContext(ctx, parent.spanContext)
-		ctx = baggage.ContextWithBaggage(ctx, parent.baggage)
+		ctx = parent.baggage.into(ctx)
 		if m.spanContext.IsValid() {
 			start = append(start, trace.WithLinks(m.Link()))
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 
-	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -24,7 +23,7 @@ type Index[K comparable] struct {
 // span needs to join its trace as a child, as a Message carries it.
 type remembered struct {
 	spanContext trace.SpanContext
-	baggage     baggage.Baggage
+	baggage     carried
 }
 
 // NewIndex returns an Index holding up to capacity keys (at least 1).
@@ -41,7 +40,7 @@ func (x *Index[K]) Remember(ctx context.Context, key K) {
 	if !sc.IsValid() {
 		return
 	}
-	r := remembered{spanContext: sc, baggage: baggage.FromContext(ctx)}
+	r := remembered{spanContext: sc, baggage: carriedFrom(ctx)}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if _, known := x.spans[key]; !known {

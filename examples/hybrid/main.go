@@ -50,7 +50,14 @@ var demo = config{requests: 3, waitAcks: true, workers: 2, rounds: 1000, buffer:
 // down in flow order. Ending ctx stops the exchange mid-flight; run still
 // returns only when every goroutine it started has exited.
 func run(ctx context.Context, out io.Writer, cfg config) (err error) {
-	p, err := spanlog.New(ctx, append([]spanlog.Option{spanlog.WithWriter(out), spanlog.WithServiceName("hybrid")}, cfg.spanlog...)...)
+	p, err := spanlog.New(ctx, append([]spanlog.Option{
+		spanlog.WithWriter(out),
+		spanlog.WithServiceName("hybrid"),
+		// Baggage that crosses the WebSocket arrives in an envelope, from
+		// outside the process as far as spanlog can tell: the echo service
+		// names the one key it trusts its callers with.
+		spanlog.WithRemoteBaggage("request.id"),
+	}, cfg.spanlog...)...)
 	if err != nil {
 		return err
 	}
