@@ -56,12 +56,21 @@ func Safe(key string) string {
 	return key
 }
 
+// Keys the traced package puts on a consumer span, which describe that
+// span's message only.
+const (
+	QueueTime    = "messaging.queue_time_ms"
+	BatchSize    = "messaging.batch.message_count"
+	LinksDropped = "traced.links.dropped"
+)
+
 // IsPerSpan reports whether key describes one span only, and so is never
 // inherited by a child span nor taken from baggage: latency_ms,
-// metric_name, metric_label_*, error, otel.* and exception.*.
+// metric_name, metric_label_*, error, otel.*, exception.*, and the
+// message keys of a consumer span (QueueTime, BatchSize, LinksDropped).
 func IsPerSpan(key string) bool {
 	switch key {
-	case Latency, MetricName, "error":
+	case Latency, MetricName, "error", QueueTime, BatchSize, LinksDropped:
 		return true
 	}
 	return strings.HasPrefix(key, MetricLabelPrefix) ||

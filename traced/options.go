@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sync/atomic"
 
+	"github.com/spanlog/spanlog/keys"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -23,11 +24,11 @@ const (
 	// QueueTimeKey is how long the message waited in its channel, from
 	// send to receive, in milliseconds; on a fan-in span, the longest wait
 	// of its messages.
-	QueueTimeKey = "messaging.queue_time_ms"
+	QueueTimeKey = keys.QueueTime
 	// BatchSizeKey counts the messages a fan-in span consumed.
-	BatchSizeKey = "messaging.batch.message_count"
+	BatchSizeKey = keys.BatchSize
 	// DroppedLinksKey counts the sender links a fan-in span left out.
-	DroppedLinksKey = "traced.links.dropped"
+	DroppedLinksKey = keys.LinksDropped
 )
 
 // DefaultMaxLinks caps the links of a fan-in span unless WithMaxLinks says

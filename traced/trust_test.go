@@ -56,3 +56,24 @@ func TestRemoteBaggageStaysRemoteAcrossHops(t *testing.T) {
 		t.Errorf("hop: the process's own baggage member region was lost")
 	}
 }
+
+// A span the handler starts describes its own work: the consumer span's
+// message keys (queue time, batch size, dropped links) are not inherited.
+func TestChildSpansDoNotInheritMessageKeys(t *testing.T) {
+	tp, exp := setup(t)
+	msgs := []traced.Message[order]{traced.Wrap(context.Background(), order{ID: "a"})}
+	_ = traced.ConsumeAll(context.Background(), msgs, func(ctx context.Context, _ []order) error {
+		_, child := tp.Tracer("t").Start(ctx, "child")
+		child.End()
+		return nil
+	}, traced.WithTracerProvider(tp))
+	attrs := attribute.NewSet(spanNamed(t, exp, "child").Attributes...)
+	for _, k := range []attribute.Key{traced.QueueTimeKey, traced.BatchSizeKey} {
+		if _, ok := attrs.Value(k); ok {
+			t.Errorf("the child inherited %s", k)
+		}
+	}
+	if _, ok := attrs.Value(traced.PayloadTypeKey); !ok {
+		t.Errorf("the child lost %s, which describes its work too", traced.PayloadTypeKey)
+	}
+}
