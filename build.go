@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/spanlog/spanlog/levels"
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
 	"github.com/spanlog/spanlog/storage"
@@ -35,15 +36,14 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 	p.meterProvider = newMeterProvider(cfg, pl, ex)
 	p.metricsHandler = ex.prometheusHandler
 	handlerOpts := cfg.handlerOptions()
-	spanLineOpts := cfg.spanLineOpts
-	if handlerOpts.Level != nil {
-		spanLineOpts = append([]logfmt.SpanOption{logfmt.WithMinLevel(handlerOpts.Level)}, spanLineOpts...)
-	}
+	out := logfmt.NewSyncWriter(cfg.writer)
+	p.levels = newLevelSwitch(pl.levels, handlerOpts.Level, out)
+	handlerOpts.Levels = p.levels
+	spanLineOpts := append([]logfmt.SpanOption{logfmt.WithLevels(p.levels)}, cfg.spanLineOpts...)
 	if tb := cfg.newTailBuffer(p.meterProvider); tb != nil {
 		handlerOpts.TailBuffer = tb
 		spanLineOpts = append(spanLineOpts, logfmt.WithTailBuffer(tb))
 	}
-	out := logfmt.NewSyncWriter(cfg.writer)
 	p.handler = logfmt.NewHandler(out, &handlerOpts)
 	if ex.logs != nil {
 		p.loggerProvider = newLoggerProvider(pl.resource, ex.logs)
@@ -68,9 +68,10 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 		spanLineOpts = append(spanLineOpts, logfmt.WithRedact(cfg.redact))
 	}
 	chain := storage.New(
-		metricsproc.New(
-			logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),
-			p.meterProvider, metricsOpts...),
+		levels.NewProcessor(p.levels,
+			metricsproc.New(
+				logfmt.NewSpanProcessor(out, chainEnd(tail), spanLineOpts...),
+				p.meterProvider, metricsOpts...)),
 		storageOpts...)
 
 	tpOpts := []sdktrace.TracerProviderOption{

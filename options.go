@@ -43,6 +43,7 @@ type config struct {
 	loggerProvider   otellog.LoggerProvider
 
 	tailBuffer      []logfmt.TailOption // non-nil with WithTailBuffer
+	levels          *string             // WithLevels' directives
 	batchOpts       []sdktrace.BatchSpanProcessorOption
 	shutdownTimeout *time.Duration
 }
@@ -57,7 +58,8 @@ type config struct {
 func WithWriter(w io.Writer) Option { return func(c *config) { c.writer = w } }
 
 // WithLevel sets the minimum level of log records and span lines; the
-// default is slog.LevelInfo.
+// default is slog.LevelInfo. With level directives (WithLevels,
+// SPANLOG_LEVEL), it is the level where no directive applies.
 func WithLevel(l slog.Leveler) Option { return func(c *config) { c.level = l } }
 
 // WithSource turns target= and location= on log lines on or off (off by

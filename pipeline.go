@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spanlog/spanlog/levels"
 	"github.com/spanlog/spanlog/logfmt"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
@@ -28,6 +29,7 @@ type Pipeline struct {
 	handler        *logfmt.Handler
 	logger         *slog.Logger
 	propagator     propagation.TextMapPropagator
+	levels         *levels.Switch
 
 	writer          io.Writer       // as given to WithWriter; Shutdown flushes it
 	guard           *exportGuard    // every exporter's exports and shutdown

@@ -38,6 +38,7 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 }
 
 func (p *Pipeline) shutdown(ctx context.Context) error {
+	p.levels.Close() // no revert of level directives after this
 	ctx, cancel := p.budget(ctx)
 	defer cancel()
 	deadline, _ := ctx.Deadline()

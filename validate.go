@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/spanlog/spanlog/levels"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -16,6 +17,7 @@ import (
 // building anything.
 type plan struct {
 	env             envConfig
+	levels          *levels.Filter // nil: no directives
 	resource        *resource.Resource
 	batch           sdktrace.BatchSpanProcessorOptions
 	shutdownTimeout time.Duration
@@ -55,6 +57,9 @@ func (c *config) validate(ctx context.Context) (*plan, error) {
 	}
 
 	var err error
+	if pl.levels, err = c.levelDirectives(); err != nil {
+		return nil, err
+	}
 	if pl.env, err = readEnv(c.otlpLogs); err != nil {
 		return nil, err
 	}

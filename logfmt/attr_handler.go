@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/spanlog/spanlog/keys"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // AttrHandler is a slog.Handler for sinks that take attributes rather than
@@ -41,8 +42,12 @@ func NewAttrHandler(emit func(context.Context, slog.Record) error, opts *Handler
 	return h
 }
 
-// Enabled reports whether level is at or above the handler's minimum level.
-func (h *AttrHandler) Enabled(_ context.Context, level slog.Level) bool {
+// Enabled reports whether level is at or above the handler's minimum
+// level, or, with Levels set, whether a directive could let it through.
+func (h *AttrHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	if h.opts.Levels != nil {
+		return h.opts.Levels.Enabled(ctx, level)
+	}
 	min := slog.LevelInfo
 	if h.opts.Level != nil {
 		min = h.opts.Level.Level()
@@ -80,10 +85,14 @@ func (h *AttrHandler) WithGroup(name string) slog.Handler {
 }
 
 // Handle passes emit a copy of r whose attributes have been through the
-// pipeline, and returns emit's error.
+// pipeline, and returns emit's error; with Levels set, a record below the
+// level its call site and span want is left out.
 func (h *AttrHandler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if sw := h.opts.Levels; sw != nil && r.Level < sw.EventLevel(r.PC, trace.SpanFromContext(ctx)) {
+		return nil
 	}
 	s := h.sink(make([]slog.Attr, 0, len(h.attrs)+r.NumAttrs()))
 	s.attrs = append(s.attrs, h.attrs...)
