@@ -64,7 +64,7 @@ func (h *harness) collect(t *testing.T) map[string]metricdata.Aggregation {
 	return out
 }
 
-// saveEvent starts and ends a span like seed 002's record.save_event.
+// saveEvent starts and ends a span like the songs service's record.save_event.
 func (h *harness) saveEvent(ctx context.Context, fail func(trace.Span)) {
 	_, span := h.tracer.Start(ctx, "record.save_event", trace.WithAttributes(
 		attribute.String("metric_name", "db_event"),
@@ -228,7 +228,7 @@ func TestMaxMetricNames(t *testing.T) {
 }
 
 // The Prometheus exporter, scraped over HTTP on loopback, shows exactly the
-// names of seed 002.
+// names the songs service's dashboards expect.
 func TestPrometheusNames(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	exp, err := otelprom.New(otelprom.WithRegisterer(reg))

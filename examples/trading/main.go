@@ -138,7 +138,12 @@ func run(out io.Writer, extra ...spanlog.Option) error {
 	}
 	close(clientOrders)
 	wg.Wait()
-	return errors.Join(append(errs, p.Shutdown(ctx))...)
+	// Telemetry that could not be delivered (a collector down, say) is a
+	// warning; the orders' own errors are what run returns.
+	if err := p.Shutdown(ctx); err != nil {
+		p.Logger().Warn("telemetry not fully delivered", "err", err)
+	}
+	return errors.Join(errs...)
 }
 
 // placeOrder is where client orders enter: it puts user.id and
