@@ -1,9 +1,10 @@
 // Hybrid keeps one trace across an asynchronous service: a WebSocket
 // server hands each message to a pool of worker goroutines over a channel;
-// the workers do CPU work and pass results to a client goroutine, which sends them over WebSocket to an
-// external echo service. One trace spans server receive → worker → client
-// send → echo reply, across channels and across the WebSocket hop, where
-// the context travels in the message as W3C headers.
+// the workers do CPU work and pass results to a client goroutine, which
+// sends them over WebSocket to an external echo service. One trace spans
+// server receive → worker → client send → echo reply, across channels and
+// across the WebSocket hop, where the context travels in the message as
+// W3C headers.
 //
 // It runs a fixed exchange on loopback, prints every line and exits.
 package main
