@@ -204,7 +204,8 @@ func TestFollowFile(t *testing.T) {
 	first.open(0, traceHex(1), spanHex(1), "", "first")
 	first.close(time.Millisecond, "INFO", traceHex(1), spanHex(1), "", "first", 1)
 	write(first.String())
-	f := startFollowing(t, nil, 2*time.Second, "tree", "--follow", "--color", "never", path)
+	// Eviction is not under test here: an hour of ticks never comes.
+	f := startFollowing(t, nil, 2*time.Second, "tree", "--follow", "--evict-after", "1h", "--color", "never", path)
 	f.tickUntil("first", -1)
 
 	var second lines
