@@ -75,32 +75,53 @@ func startFollowing(t *testing.T, stdin io.Reader, step time.Duration, args ...s
 }
 
 // tickUntil moves the clock on and ticks, one step at a time, until an
-// output line contains want, and returns the output up to it. Each tick is
-// handed over to the command, so no time passes but the fake clock's. It
-// fails the test after maxTicks ticks, or if nothing came for ten seconds
-// of real time (a guard against hanging, not a wait).
+// output line contains want, and returns the output up to it. Before each
+// step it sends a tick without moving the clock, which makes the command
+// do nothing new: that send returns only once the command is back from
+// whatever it was doing (taking in lines, handling the last tick), so the
+// clock never moves under it. It fails the test after maxTicks steps
+// (none: -1) without want, or if nothing came for ten seconds of real time
+// (a guard against hanging, not a wait).
 func (f *following) tickUntil(want string, maxTicks int) string {
 	f.t.Helper()
 	var got []string
 	guard := time.After(10 * time.Second)
-	for ticks := 0; ; {
-		tick := f.ticks
-		if ticks == maxTicks {
-			tick = nil // no more ticks: what is left to come must come by itself
+	take := func(line string, ok bool) bool {
+		if !ok {
+			f.t.Fatalf("output ended before %q:\n%s", want, strings.Join(got, "\n"))
 		}
+		got = append(got, line)
+		return strings.Contains(line, want)
+	}
+	tick := func(at time.Time) {
+		select {
+		case f.ticks <- at:
+		case <-guard:
+			f.t.Fatalf("the command took no tick for 10s; output:\n%s", strings.Join(got, "\n"))
+		}
+	}
+	for steps := 0; steps != maxTicks; steps++ {
+		tick(f.clock.now()) // the command is idle now
+		for drained := false; !drained; {
+			select {
+			case line, ok := <-f.out:
+				if take(line, ok) {
+					return strings.Join(got, "\n")
+				}
+			default:
+				drained = true
+			}
+		}
+		tick(f.clock.add(f.step))
+	}
+	for { // no more steps: what is left to come must come by itself
 		select {
 		case line, ok := <-f.out:
-			if !ok {
-				f.t.Fatalf("output ended before %q:\n%s", want, strings.Join(got, "\n"))
-			}
-			got = append(got, line)
-			if strings.Contains(line, want) {
+			if take(line, ok) {
 				return strings.Join(got, "\n")
 			}
-		case tick <- f.clock.add(f.step):
-			ticks++
 		case <-guard:
-			f.t.Fatalf("no %q after %d ticks:\n%s", want, ticks, strings.Join(got, "\n"))
+			f.t.Fatalf("no %q after %d ticks:\n%s", want, maxTicks, strings.Join(got, "\n"))
 		}
 	}
 }
