@@ -9,10 +9,12 @@ import (
 	"go.opentelemetry.io/otel/metric"
 )
 
-// instruments are the counter and histogram of one metric name.
+// instruments are the counter and histogram of one metric name, with the
+// label set they were last recorded with.
 type instruments struct {
 	total    metric.Int64Counter
 	duration metric.Float64Histogram
+	recent   atomic.Pointer[labelSet]
 }
 
 // instrumentCache creates the instruments of a metric name once and hands
