@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spanlog/spanlog"
+	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
 	"go.opentelemetry.io/otel/attribute"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
@@ -35,21 +36,25 @@ import (
 )
 
 // Load: 50,000 POST /songs from 32 concurrent clients on loopback, bounded
-// by a deadline, against three servers with the same routes: bare (no-op
-// tracer, discarded logs), otel+slog (what a service builds without
-// spanlog: otelhttp, the SDK with a batch span processor to a discarding
+// by a deadline, against four servers with the same routes: bare (no-op
+// tracer, discarded logs); otel+slog, what a service builds without
+// spanlog (otelhttp, the SDK with a batch span processor to a discarding
 // exporter, slog.TextHandler with trace_id and span_id added by a small
-// wrapper, db_event counted and timed by hand) and spanlog's pipeline.
-// Each round runs all three, otel+slog and spanlog in turns, so the
-// machine's load falls on both alike. Every server must answer every
-// request; with spanlog, every request must show exactly one request-span
-// line pair and count once in db_event_total; with otel+slog, every request
-// counts once and logs its four lines. Throughput and latencies are
-// printed, never asserted. Run with:
+// wrapper, db_event counted and timed by hand); spanlog's pipeline; and
+// spanlog.close, the pipeline printing only spans' close lines. Each round
+// runs all of them, the order of the last three reversed every other
+// round, so the machine's load falls on all alike. Every server must
+// answer every request; with spanlog, every request must show exactly one
+// request-span close line (and one new_span line unless close-only) and
+// count once in db_event_total; with otel+slog, every request counts once
+// and logs its four lines. Throughput and latencies are printed, never
+// asserted. Run with:
 //
 //	go test -tags load -run Load -count 1 -v ./examples/songs
 //
-// SPANLOG_LOAD_ROUNDS sets the number of rounds (default 2).
+// SPANLOG_LOAD_ROUNDS sets the number of rounds (default 2);
+// SPANLOG_LOAD_ONLY=spanlog, spanlog.close or otel+slog drives that server
+// alone, once, for a CPU profile (-cpuprofile).
 const (
 	loadRequests = 50_000
 	loadClients  = 32
@@ -61,35 +66,58 @@ func TestLoad(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("SPANLOG_LOAD_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
-	var bare, otel, with []loadResult
+	switch os.Getenv("SPANLOG_LOAD_ONLY") { // one server alone, to profile it
+	case "spanlog":
+		loadSpanlog(t, "spanlog")
+		return
+	case "spanlog.close":
+		loadSpanlog(t, "spanlog.close")
+		return
+	case "otel+slog":
+		loadOTel(t)
+		return
+	}
+	var bare, otel, with, closeOnly []loadResult
 	for round := range rounds {
 		bare = append(bare, runLoad(t, "bare", nil))
 		if round%2 == 0 {
 			otel = append(otel, loadOTel(t))
-			with = append(with, loadSpanlog(t))
+			with = append(with, loadSpanlog(t, "spanlog"))
+			closeOnly = append(closeOnly, loadSpanlog(t, "spanlog.close"))
 		} else {
-			with = append(with, loadSpanlog(t))
+			closeOnly = append(closeOnly, loadSpanlog(t, "spanlog.close"))
+			with = append(with, loadSpanlog(t, "spanlog"))
 			otel = append(otel, loadOTel(t))
 		}
 	}
 	fmt.Printf("load: %d requests, %d clients, %d rounds\n", loadRequests, loadClients, rounds)
 	for i := range rounds {
-		for _, r := range []loadResult{bare[i], otel[i], with[i]} {
-			fmt.Printf("load: round %d %-10s %8.0f req/s  p50 %v  p99 %v\n", i+1, r.name, r.throughput, r.p50, r.p99)
+		for _, r := range []loadResult{bare[i], otel[i], with[i], closeOnly[i]} {
+			fmt.Printf("load: round %d %-13s %8.0f req/s  p50 %v  p99 %v\n", i+1, r.name, r.throughput, r.p50, r.p99)
 		}
-		fmt.Printf("load: round %d spanlog/otel+slog: throughput %.2fx  p50 %.2fx  p99 %.2fx\n", i+1,
-			with[i].throughput/otel[i].throughput, float64(with[i].p50)/float64(otel[i].p50), float64(with[i].p99)/float64(otel[i].p99))
+		for _, r := range []loadResult{with[i], closeOnly[i]} {
+			fmt.Printf("load: round %d %s/otel+slog: throughput %.2fx  p50 %.2fx  p99 %.2fx\n", i+1, r.name,
+				r.throughput/otel[i].throughput, float64(r.p50)/float64(otel[i].p50), float64(r.p99)/float64(otel[i].p99))
+		}
 	}
 }
 
 // loadSpanlog drives the songs server on spanlog's pipeline and checks
 // that every request shows one request-span line pair and counts once.
-func loadSpanlog(t *testing.T) loadResult {
+// As "spanlog.close" it prints only the close lines of spans, which carry
+// every field and the latency, and checks there is one per request.
+func loadSpanlog(t *testing.T, name string) loadResult {
 	lines := &requestLines{ids: map[string]int{}}
 	var scrape string
-	r := runLoad(t, "spanlog", func(t *testing.T) (http.Handler, func()) {
-		p, err := spanlog.New(context.Background(), spanlog.WithWriter(lines), spanlog.WithPrometheus(),
-			spanlog.WithMetricsOptions(metricsproc.WithSpanNamePrefix("record.")))
+	opts := []spanlog.Option{spanlog.WithWriter(lines), spanlog.WithPrometheus(),
+		spanlog.WithMetricsOptions(metricsproc.WithSpanNamePrefix("record."))}
+	wantOpened := loadRequests
+	if name == "spanlog.close" {
+		opts = append(opts, spanlog.WithSpanLineOptions(logfmt.WithLines(logfmt.CloseSpanLines|logfmt.EventLines)))
+		wantOpened = 0
+	}
+	r := runLoad(t, name, func(t *testing.T) (http.Handler, func()) {
+		p, err := spanlog.New(context.Background(), opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,9 +129,9 @@ func loadSpanlog(t *testing.T) loadResult {
 			_ = p.Shutdown(context.Background())
 		}
 	})
-	if lines.opened.Load() != loadRequests || lines.closed.Load() != loadRequests {
-		t.Errorf("request spans: %d new_span, %d close_span lines; want %d each",
-			lines.opened.Load(), lines.closed.Load(), loadRequests)
+	if lines.opened.Load() != int64(wantOpened) || lines.closed.Load() != loadRequests {
+		t.Errorf("%s: request spans: %d new_span, %d close_span lines; want %d and %d",
+			name, lines.opened.Load(), lines.closed.Load(), wantOpened, loadRequests)
 	}
 	if len(lines.ids) != loadRequests {
 		t.Errorf("%d distinct request_ids closed, want %d", len(lines.ids), loadRequests)
@@ -114,9 +142,11 @@ func loadSpanlog(t *testing.T) loadResult {
 			break
 		}
 	}
+	fmt.Printf("load: %s logged %.1f lines, %.0f bytes per request\n", name,
+		float64(lines.all.lines.Load())/loadRequests, float64(lines.all.bytes.Load())/loadRequests)
 	want := fmt.Sprintf(`db_event_total{event_table="events",event_type="Song",otel_scope_name="github.com/spanlog/spanlog/metricsproc",otel_scope_schema_url="",otel_scope_version="",result="ok",span_name="save_event"} %d`, loadRequests)
 	if !strings.Contains(scrape, want) {
-		t.Errorf("spanlog scrape lacks %s", want)
+		t.Errorf("%s scrape lacks %s", name, want)
 	}
 	return r
 }
@@ -124,7 +154,7 @@ func loadSpanlog(t *testing.T) loadResult {
 // loadOTel drives the songs server built as a service without spanlog
 // would be, and checks that every request counts once and logs its lines.
 func loadOTel(t *testing.T) loadResult {
-	var logLines atomic.Int64
+	logLines := &lineCounter{}
 	exported := &discardExporter{}
 	var scrape string
 	r := runLoad(t, "otel+slog", func(t *testing.T) (http.Handler, func()) {
@@ -142,7 +172,7 @@ func loadOTel(t *testing.T) loadResult {
 		if err := errors.Join(err1, err2); err != nil {
 			t.Fatal(err)
 		}
-		log := slog.New(traceIDs{slog.NewTextHandler(lineCounter{&logLines}, nil)})
+		log := slog.New(traceIDs{slog.NewTextHandler(logLines, nil)})
 		s := newServerWith(tp.Tracer("songs"), log)
 		s.store.measure = func(ctx context.Context, seconds float64) {
 			labels := metric.WithAttributes(attribute.String("event_table", "events"), attribute.String("event_type", "Song"),
@@ -163,14 +193,15 @@ func loadOTel(t *testing.T) loadResult {
 	if !strings.Contains(scrape, want) {
 		t.Errorf("otel+slog scrape lacks %s", want)
 	}
-	if n := logLines.Load(); n != 4*loadRequests {
+	if n := logLines.lines.Load(); n != 4*loadRequests {
 		t.Errorf("otel+slog wrote %d log lines, want 4 per request (%d)", n, 4*loadRequests)
 	}
 	if n := exported.requests.Load(); n > loadRequests {
 		t.Errorf("otel+slog exported %d request spans for %d requests", n, loadRequests)
 	}
-	fmt.Printf("load: otel+slog exported %d of %d request spans (the batch processor drops what its queue cannot hold)\n",
-		exported.requests.Load(), loadRequests)
+	fmt.Printf("load: otel+slog exported %d of %d request spans (the batch processor drops what its queue cannot hold); "+
+		"logged %.1f lines, %.0f bytes per request\n", exported.requests.Load(), loadRequests,
+		float64(logLines.lines.Load())/loadRequests, float64(logLines.bytes.Load())/loadRequests)
 	return r
 }
 
@@ -213,11 +244,12 @@ func (h traceIDs) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h traceIDs) WithGroup(name string) slog.Handler { return traceIDs{h.Handler.WithGroup(name)} }
 
-// lineCounter counts the lines written to it and keeps none.
-type lineCounter struct{ n *atomic.Int64 }
+// lineCounter counts the lines and bytes written to it and keeps none.
+type lineCounter struct{ lines, bytes atomic.Int64 }
 
-func (w lineCounter) Write(p []byte) (int, error) {
-	w.n.Add(int64(bytes.Count(p, []byte{'\n'})))
+func (w *lineCounter) Write(p []byte) (int, error) {
+	w.lines.Add(int64(bytes.Count(p, []byte{'\n'})))
+	w.bytes.Add(int64(len(p)))
 	return len(p), nil
 }
 
@@ -297,9 +329,11 @@ type requestLines struct {
 	mu             sync.Mutex
 	ids            map[string]int
 	opened, closed atomic.Int64
+	all            lineCounter
 }
 
 func (w *requestLines) Write(p []byte) (int, error) {
+	_, _ = w.all.Write(p)
 	if !bytes.HasPrefix(p, []byte(`level=INFO span_name="HTTP request" `)) {
 		return len(p), nil
 	}
