@@ -368,3 +368,21 @@ func TestLabelKindsAndValuesSeparateSeries(t *testing.T) {
 		t.Errorf("series %v, want %v", counts, want)
 	}
 }
+
+// Spans naming different metrics in turn each count in their own metric:
+// the instruments a span reuses are always those of its metric_name.
+func TestAlternatingMetricNames(t *testing.T) {
+	h := newHarness(t, nil)
+	for i := range 7 {
+		_, span := h.tracer.Start(context.Background(), "job", trace.WithAttributes(
+			attribute.String("metric_name", []string{"a", "b", "c"}[i%3])))
+		span.End()
+	}
+	got := h.collect(t)
+	for name, want := range map[string]int64{"a": 3, "b": 2, "c": 2} {
+		pts := got[name].(metricdata.Sum[int64]).DataPoints
+		if len(pts) != 1 || pts[0].Value != want {
+			t.Errorf("%s: points %+v, want one of %d", name, pts, want)
+		}
+	}
+}
