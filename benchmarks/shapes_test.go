@@ -75,7 +75,7 @@ var (
 	attrsInt      = 32768
 	attrsDuration = 23 * time.Second
 	attrsTime     = time.Date(2022, time.May, 1, 0, 0, 0, 0, time.UTC)
-	attrsError    = errors.New("fail")
+	errAttrs      = errors.New("fail")
 )
 
 // attrsN returns n attributes, the five kinds in turn.
@@ -85,7 +85,7 @@ func attrsN(n int) []slog.Attr {
 		slog.Int("status", attrsInt),
 		slog.Duration("duration", attrsDuration),
 		slog.Time("time", attrsTime),
-		slog.Any("error", attrsError),
+		slog.Any("error", errAttrs),
 	}
 	out := make([]slog.Attr, 0, n)
 	for len(out) < n {
@@ -100,7 +100,7 @@ func zapFieldsN(n int) []zap.Field {
 		zap.Int("status", attrsInt),
 		zap.Duration("duration", attrsDuration),
 		zap.Time("time", attrsTime),
-		zap.Error(attrsError),
+		zap.Error(errAttrs),
 	}
 	out := make([]zap.Field, 0, n)
 	for len(out) < n {
@@ -143,7 +143,7 @@ func BenchmarkAttrs(b *testing.B) {
 				e := log.Info()
 				for range n / 5 {
 					e = e.Str("string", attrsString).Int("status", attrsInt).Dur("duration", attrsDuration).
-						Time("time", attrsTime).Err(attrsError)
+						Time("time", attrsTime).Err(errAttrs)
 				}
 				e.Msg(attrsMessage)
 			}
@@ -155,7 +155,7 @@ func BenchmarkAttrs(b *testing.B) {
 				e := log.Info()
 				for range n / 5 {
 					e = e.Str("string", attrsString).Int("status", attrsInt).Dur("duration", attrsDuration).
-						Time("time", attrsTime).Err(attrsError)
+						Time("time", attrsTime).Err(errAttrs)
 				}
 				e.Msg(attrsMessage)
 			}

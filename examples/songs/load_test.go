@@ -263,12 +263,11 @@ type loadResult struct {
 // runLoad serves the songs routes, bare when setup is nil, and drives them.
 func runLoad(t *testing.T, name string, setup func(*testing.T) (http.Handler, func())) loadResult {
 	var h http.Handler
-	done := func() {}
-	var bareServer *server
+	var done func()
 	if setup == nil {
-		bareServer = newServerWith(noop.NewTracerProvider().Tracer("songs"), slog.New(slog.DiscardHandler))
-		h = runAfter(bareServer.routes(http.NotFoundHandler()))
-		done = bareServer.close
+		bare := newServerWith(noop.NewTracerProvider().Tracer("songs"), slog.New(slog.DiscardHandler))
+		h = runAfter(bare.routes(http.NotFoundHandler()))
+		done = bare.close
 	} else {
 		h, done = setup(t)
 	}

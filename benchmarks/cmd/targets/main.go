@@ -174,6 +174,8 @@ var targets = []target{
 	{"3. span with metrics: storage+metricsproc ≤ 0.8× hand-written processor", "SpanMetrics/impl=storage+metricsproc", "SpanMetrics/impl=hand", 0.8, false},
 	{"3. … against the hand-written processor with exemplars (reference)", "SpanMetrics/impl=storage+metricsproc", "SpanMetrics/impl=hand+exemplars", 0, false},
 	{"3. … against the bare SDK + no-op processor (reference)", "Span/impl=storage+metricsproc", "Span/impl=sdk+noop", 0, false},
+	{"3. … metricsproc alone, no field inheritance, against the hand-written processor (reference)", "SpanMetrics/impl=metricsproc", "SpanMetrics/impl=hand", 0, false},
+	{"3. … metricsproc alone against the hand-written processor with exemplars (reference)", "SpanMetrics/impl=metricsproc", "SpanMetrics/impl=hand+exemplars", 0, false},
 	{"span lines: start+end printing both lines ≤ 1.0× SDK + two TextHandler lines", "SpanLines/impl=spanlog", "SpanLines/impl=sdk+2×TextHandler", 1.0, false},
 	{"traced hop ≤ 1.1× plain hop + hand-started span", "Hop/impl=traced", "Hop/impl=plain+manual_span", 1.1, false},
 }
