@@ -13,7 +13,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// The record of targets 1, 2 and 5: a message and 5 attributes.
+// The event line of targets 1 and 2 and the scaling rows: a message and 5
+// attributes.
 const message = "request served"
 
 var attrs = []slog.Attr{
@@ -22,12 +23,6 @@ var attrs = []slog.Attr{
 	slog.Int("status", 200),
 	slog.Duration("elapsed", 1234*time.Microsecond),
 	slog.Bool("cached", false),
-}
-
-func record() slog.Record {
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, message, 0)
-	r.AddAttrs(attrs...)
-	return r
 }
 
 // noopProcessor is the SDK baseline's one registered processor.

@@ -3,6 +3,7 @@ module github.com/spanlog/spanlog/benchmarks
 go 1.26.0
 
 require (
+	github.com/phuslu/log v1.0.121
 	github.com/rs/zerolog v1.35.1
 	github.com/spanlog/spanlog v0.0.0
 	go.opentelemetry.io/otel v1.47.0

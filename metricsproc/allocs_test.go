@@ -56,3 +56,15 @@ func TestSpanPathAllocations(t *testing.T) {
 		t.Errorf("printing both lines: %v allocations, without %v", printed, chain)
 	}
 }
+
+// Recording a span's counter and histogram with labels seen before
+// allocates nothing: the label set, its options and the exemplar's context
+// are reused.
+func TestMetricsAllocateNothing(t *testing.T) {
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	defer mp.Shutdown(context.Background())
+	bare := spanAllocs(noopProcessor{})
+	if got := spanAllocs(metricsproc.New(nil, mp)); got != bare {
+		t.Errorf("metricsproc: %v allocations, the bare SDK %v", got, bare)
+	}
+}

@@ -9,20 +9,24 @@ import (
 	"go.opentelemetry.io/otel/metric"
 )
 
-// instruments are the counter and histogram of one metric name.
+// instruments are the counter and histogram of one metric name, with the
+// label set they were last recorded with.
 type instruments struct {
+	name     string
 	total    metric.Int64Counter
 	duration metric.Float64Histogram
+	recent   atomic.Pointer[labelSet]
 }
 
 // instrumentCache creates the instruments of a metric name once and hands
-// them out lock-free afterwards. It never holds a lock while calling the SDK.
+// them out lock-free afterwards, checking first the name asked for last. It never holds a lock while calling the SDK.
 type instrumentCache struct {
 	meter    metric.Meter
 	buckets  []float64
 	maxNames int
 
-	byName   sync.Map // metric name → *instruments
+	byName   sync.Map                    // metric name → *instruments
+	last     atomic.Pointer[instruments] // those asked for last
 	names    atomic.Int64
 	overfull atomic.Bool // a name was refused for being over maxNames
 }
@@ -30,6 +34,18 @@ type instrumentCache struct {
 // get returns the instruments for name, creating them on first use, or nil
 // when name is over the cap on distinct names.
 func (c *instrumentCache) get(name string) *instruments {
+	if last := c.last.Load(); last != nil && last.name == name {
+		return last
+	}
+	inst := c.load(name)
+	if inst != nil {
+		c.last.Store(inst)
+	}
+	return inst
+}
+
+// load is get without the check of the name last asked for.
+func (c *instrumentCache) load(name string) *instruments {
 	if v, ok := c.byName.Load(name); ok {
 		return v.(*instruments)
 	}
@@ -62,5 +78,5 @@ func (c *instrumentCache) create(name string) (*instruments, error) {
 	if err1 == nil {
 		err1 = err2
 	}
-	return &instruments{total: total, duration: duration}, err1
+	return &instruments{name: name, total: total, duration: duration}, err1
 }

@@ -36,6 +36,19 @@ type labelSet struct {
 
 func newLabelSets() *labelSets { return &labelSets{seed: maphash.MakeSeed()} }
 
+// lookup returns the label set for labels, trying first the one in recent
+// and leaving the result there. A metric whose spans keep the same labels
+// finds its set with one comparison of the labels, without hashing them.
+// labels is not kept.
+func (c *labelSets) lookup(recent *atomic.Pointer[labelSet], labels []attribute.KeyValue) *labelSet {
+	if e := recent.Load(); e != nil && slices.Equal(e.labels, labels) {
+		return e
+	}
+	e := c.get(labels)
+	recent.Store(e)
+	return e
+}
+
 // get returns the label set for labels. labels is not kept.
 func (c *labelSets) get(labels []attribute.KeyValue) *labelSet {
 	h := c.hash(labels)

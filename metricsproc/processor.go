@@ -78,7 +78,7 @@ func (p *Processor) record(s sdktrace.ReadOnlySpan) {
 		return
 	}
 	var buf [8]attribute.KeyValue
-	set := p.labelSets.get(p.appendLabels(buf[:0], s, attrs))
+	set := p.labelSets.lookup(&inst.recent, p.appendLabels(buf[:0], s, attrs))
 	seconds := durationSeconds(s)
 	// The span's context makes the measurement's exemplar point at it.
 	withSpanContext(s.SpanContext(), func(ctx context.Context) {

@@ -308,3 +308,81 @@ func TestLabelOrderDoesNotDefeatCache(t *testing.T) {
 		t.Errorf("points %+v", pts)
 	}
 }
+
+// Spans whose labels alternate, from several goroutines at once, each
+// count in their own series: the label set a span reuses is always the one
+// its labels name.
+func TestAlternatingLabelsCountInTheirOwnSeries(t *testing.T) {
+	h := newHarness(t, nil)
+	const goroutines, perGoroutine = 4, 300
+	var done = make(chan struct{})
+	for g := range goroutines {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range perGoroutine {
+				_, span := h.tracer.Start(context.Background(), "job", trace.WithAttributes(
+					attribute.String("metric_name", "job"), attribute.Int("metric_label_shard", (g+i)%3)))
+				span.End()
+			}
+		}()
+	}
+	for range goroutines {
+		<-done
+	}
+	counts := map[string]int64{}
+	for _, dp := range h.collect(t)["job"].(metricdata.Sum[int64]).DataPoints {
+		counts[labelsOf(dp.Attributes)] = dp.Value
+	}
+	want := map[string]int64{
+		"result=ok,shard=0,span_name=job": 400,
+		"result=ok,shard=1,span_name=job": 400,
+		"result=ok,shard=2,span_name=job": 400,
+	}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("counts %v, want %v", counts, want)
+	}
+}
+
+// Labels of every scalar kind that differ only in value, or only in kind,
+// are different series.
+func TestLabelKindsAndValuesSeparateSeries(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, v := range []attribute.KeyValue{
+		attribute.Int("metric_label_v", 1), attribute.Int("metric_label_v", 2),
+		attribute.Float64("metric_label_v", 1), attribute.Float64("metric_label_v", 1.5),
+		attribute.Bool("metric_label_v", true), attribute.Bool("metric_label_v", false),
+		attribute.String("metric_label_v", "1"), attribute.StringSlice("metric_label_v", []string{"1"}),
+		attribute.Int("metric_label_v", 1),
+	} {
+		_, span := h.tracer.Start(context.Background(), "job", trace.WithAttributes(attribute.String("metric_name", "job"), v))
+		span.End()
+	}
+	counts := map[string]int64{}
+	for _, dp := range h.collect(t)["job"].(metricdata.Sum[int64]).DataPoints {
+		v, _ := dp.Attributes.Value("v")
+		counts[v.Type().String()+":"+v.String()] = dp.Value
+	}
+	want := map[string]int64{"INT64:1": 2, "INT64:2": 1, "FLOAT64:1": 1, "FLOAT64:1.5": 1,
+		"BOOL:true": 1, "BOOL:false": 1, "STRING:1": 1, `STRINGSLICE:["1"]`: 1}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("series %v, want %v", counts, want)
+	}
+}
+
+// Spans naming different metrics in turn each count in their own metric:
+// the instruments a span reuses are always those of its metric_name.
+func TestAlternatingMetricNames(t *testing.T) {
+	h := newHarness(t, nil)
+	for i := range 7 {
+		_, span := h.tracer.Start(context.Background(), "job", trace.WithAttributes(
+			attribute.String("metric_name", []string{"a", "b", "c"}[i%3])))
+		span.End()
+	}
+	got := h.collect(t)
+	for name, want := range map[string]int64{"a": 3, "b": 2, "c": 2} {
+		pts := got[name].(metricdata.Sum[int64]).DataPoints
+		if len(pts) != 1 || pts[0].Value != want {
+			t.Errorf("%s: points %+v, want one of %d", name, pts, want)
+		}
+	}
+}

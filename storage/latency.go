@@ -58,7 +58,9 @@ func ended(s sdktrace.ReadOnlySpan, secret *redact.Keys) sdktrace.ReadOnlySpan {
 		}
 	}
 	e.attrs = append(e.attrs, latency)
-	e.events = redactEvents(s.Events(), secret)
+	if secret != nil {
+		e.events = redactEvents(s.Events(), secret)
+	}
 	return e
 }
 

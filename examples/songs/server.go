@@ -14,6 +14,8 @@ import (
 	"github.com/spanlog/spanlog"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -58,10 +60,16 @@ func newServerWith(tracer trace.Tracer, log *slog.Logger) *server {
 // handler returns the service's routes, instrumented with otelhttp so each
 // request span carries the HTTP semantic-convention fields.
 func (s *server) handler(p *spanlog.Pipeline) http.Handler {
-	return runAfter(otelhttp.NewHandler(s.routes(p.MetricsHandler()), "songs",
-		otelhttp.WithTracerProvider(p.TracerProvider()),
-		otelhttp.WithMeterProvider(p.MeterProvider()),
-		otelhttp.WithPropagators(p.Propagator()),
+	return s.instrumented(p.TracerProvider(), p.MeterProvider(), p.Propagator(), p.MetricsHandler())
+}
+
+// instrumented returns the routes wrapped in otelhttp with the given
+// providers, whatever built them.
+func (s *server) instrumented(tp trace.TracerProvider, mp metric.MeterProvider, prop propagation.TextMapPropagator, metrics http.Handler) http.Handler {
+	return runAfter(otelhttp.NewHandler(s.routes(metrics), "songs",
+		otelhttp.WithTracerProvider(tp),
+		otelhttp.WithMeterProvider(mp),
+		otelhttp.WithPropagators(prop),
 		otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/metrics" }),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP request" })))
 }
