@@ -116,18 +116,25 @@ func slogAttr(kv attribute.KeyValue) slog.Attr {
 // shortcut for the common attribute, a scalar logged with no ReplaceAttr,
 // for which resolving and flattening have nothing to do.
 func (l *line) attr(rep replaceFunc, lim limits, a slog.Attr, c class) {
-	if rep == nil {
-		switch a.Value.Kind() {
-		case slog.KindGroup, slog.KindLogValuer, slog.KindAny:
-		default:
-			if lim.secret(a.Key) {
-				a.Value = redactedValue
-			}
-			l.leaf(a.Key, a.Value, c, lim)
-			return
-		}
+	if rep != nil {
+		walkAttr(l, rep, lim, a, c)
+		return
 	}
-	walkAttr(l, rep, lim, a, c)
+	switch a.Value.Kind() {
+	case slog.KindGroup, slog.KindLogValuer, slog.KindAny:
+		walkAttr(l, rep, lim, a, c)
+		return
+	}
+	if lim.secret(a.Key) {
+		a.Value = redactedValue
+	}
+	if len(l.prefix) > 0 {
+		l.leaf(a.Key, a.Value, c, lim)
+		return
+	}
+	start, keyEnd := l.appendTopKey(a.Key, lim)
+	l.b = appendSlogValue(l.b, a.Value, lim)
+	l.addPair(start, keyEnd, c)
 }
 
 func (l *line) groupNames() *[]string { return &l.groups }

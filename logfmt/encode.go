@@ -1,6 +1,7 @@
 package logfmt
 
 import (
+	"encoding/binary"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -37,10 +38,16 @@ var plainValueByte = func() (t [256]bool) {
 // written \xNN. Distinct keys therefore print distinct. An empty key is
 // written as !BADKEY.
 func appendKey(b []byte, k string) []byte {
+	if plain := plainPrefix(k); plain == len(k) && plain > 0 {
+		return append(b, k...) // the common key, inlined
+	}
+	return appendEscapedKey(b, k)
+}
+
+func appendEscapedKey(b []byte, k string) []byte {
 	if k == "" {
 		return append(b, badKey...)
 	}
-	// The common key is all plain bytes: copy it in one go.
 	plain := plainPrefix(k)
 	b = append(b, k[:plain]...)
 	for i := plain; i < len(k); {
@@ -87,52 +94,79 @@ func plainPrefix(s string) int {
 
 // needsQuoting reports whether s cannot be written as a bare value.
 func needsQuoting(s string) bool {
-	if s == "" {
-		return true
-	}
-	for i := plainPrefix(s); i < len(s); {
+	return s == "" || !bareFrom(s, plainPrefix(s))
+}
+
+// bareFrom reports whether s[i:] holds only plain bytes and printable
+// multi-byte runes, so that s can be written bare.
+func bareFrom(s string, i int) bool {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if !plainValueByte[c] {
-				return true
+				return false
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if (r == utf8.RuneError && size == 1) || !unicode.IsPrint(r) {
-			return true
+			return false
 		}
 		i += size
 	}
-	return false
+	return true
 }
+
+// quotedAsIs marks the bytes that go between quotes as they are: printable
+// ASCII but the quote and the backslash.
+var quotedAsIs = func() (t [256]bool) {
+	for c := ' '; c <= '~'; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // appendString appends s as a logfmt value: bare when it can be, otherwise
 // quoted, with quotes, backslashes and every non-printable rune escaped in
 // the JSON-like dialect go-logfmt decodes, and invalid UTF-8 replaced by
 // U+FFFD. The result never contains a raw control byte.
 func appendString(b []byte, s string) []byte {
-	if !needsQuoting(s) {
+	if plain := plainPrefix(s); plain == len(s) && plain > 0 {
+		return append(b, s...) // the common value, inlined
+	}
+	return appendQuotable(b, s)
+}
+
+func appendQuotable(b []byte, s string) []byte {
+	plain := plainPrefix(s) // scanned once: bare or not, it goes in as is
+	if s != "" && bareFrom(s, plain) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
-	for i := 0; i < len(s); {
+	b = append(b, s[:plain]...)
+	for i := plain; i < len(s); {
+		run := i // copy runs of bytes that need no escape in one go
+		for run < len(s) && quotedAsIs[s[run]] {
+			run++
+		}
+		b = append(b, s[i:run]...)
+		if i = run; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
+			switch c {
+			case '"', '\\':
 				b = append(b, '\\', c)
-			case c == '\n':
+			case '\n':
 				b = append(b, '\\', 'n')
-			case c == '\r':
+			case '\r':
 				b = append(b, '\\', 'r')
-			case c == '\t':
+			case '\t':
 				b = append(b, '\\', 't')
-			case c < ' ' || c == utf8.RuneSelf-1:
+			default: // other controls and DEL
 				b = appendEscapedRune(b, rune(c))
-			default:
-				b = append(b, c)
 			}
 			i++
 			continue
@@ -169,24 +203,35 @@ func appendU4(b []byte, r rune) []byte {
 
 // appendTime appends t in timeLayout, in UTC. It is written out by hand:
 // time.AppendFormat interprets its layout on every call, which was 40% of
-// a log line's cost. Years outside 0–9999 fall back to AppendFormat.
+// a log line's cost, and the calendar part of a timestamp changes once a
+// minute, so its text comes from lastMinute. Years outside 0–9999 fall
+// back to AppendFormat.
 func appendTime(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	d, ok := dateOf(t)
-	if !ok {
-		return t.AppendFormat(b, timeLayout)
+	unix := t.Unix()
+	minute := unix / 60
+	sec := unix - minute*60
+	if sec < 0 { // before 1970, the division rounds up
+		minute, sec = minute-1, sec+60
+	}
+	var text [minuteTextLen]byte
+	if !lastMinute.load(minute, &text) {
+		u := t.UTC()
+		year, month, day := u.Date()
+		if year < 0 || year > 9999 {
+			return u.AppendFormat(b, timeLayout)
+		}
+		hour, min, _ := u.Clock()
+		text = [minuteTextLen]byte{
+			twoDigits[year/100*2], twoDigits[year/100*2+1], twoDigits[year%100*2], twoDigits[year%100*2+1], '-',
+			twoDigits[month*2], twoDigits[month*2+1], '-',
+			twoDigits[day*2], twoDigits[day*2+1], 'T',
+			twoDigits[hour*2], twoDigits[hour*2+1], ':',
+			twoDigits[min*2], twoDigits[min*2+1], ':'}
+		lastMinute.store(minute, &text)
 	}
 	micro := t.Nanosecond() / 1000
-	sec := t.Unix() % 60
-	if sec < 0 { // before 1970, the remainder is negative
-		sec += 60
-	}
+	b = append(b, text[:]...)
 	return append(b,
-		twoDigits[d.year/100*2], twoDigits[d.year/100*2+1], twoDigits[d.year%100*2], twoDigits[d.year%100*2+1], '-',
-		twoDigits[d.month*2], twoDigits[d.month*2+1], '-',
-		twoDigits[d.day*2], twoDigits[d.day*2+1], 'T',
-		twoDigits[d.hour*2], twoDigits[d.hour*2+1], ':',
-		twoDigits[d.minute*2], twoDigits[d.minute*2+1], ':',
 		twoDigits[sec*2], twoDigits[sec*2+1], '.',
 		twoDigits[micro/10000*2], twoDigits[micro/10000*2+1],
 		twoDigits[micro/100%100*2], twoDigits[micro/100%100*2+1],
@@ -205,50 +250,51 @@ const twoDigits = "00010203040506070809" +
 	"80818283848586878889" +
 	"90919293949596979899"
 
-// civil is a UTC minute broken into its calendar fields.
-type civil struct{ year, month, day, hour, minute int }
+// minuteTextLen is the length of a minute's text, "2006-01-02T15:04:".
+const minuteTextLen = 17
 
-// lastMinute caches the calendar fields of the minute formatted last,
-// packed with the minute's number into one word: lines come many to a
-// minute, and working the fields out of a time is most of formatting it.
-var lastMinute atomic.Uint64
+// lastMinute holds the text of the minute formatted last: lines come many
+// to a minute.
+var lastMinute minuteCache
 
-// dateOf returns t's calendar fields down to the minute, or false for
-// years outside 0–9999.
-func dateOf(t time.Time) (civil, bool) {
-	unix := t.Unix()
-	minute := unix / 60
-	if unix >= 0 && minute < 1<<25 { // 1970 to 2033 fit the cache's key
-		if w := lastMinute.Load(); w != 0 && int64(w>>34) == minute {
-			return unpackCivil(w), true
-		}
-	}
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
-		return civil{}, false
-	}
-	hour, min, _ := t.Clock()
-	c := civil{year, int(month), day, hour, min}
-	if unix >= 0 && minute < 1<<25 {
-		lastMinute.Store(uint64(minute)<<34 | packCivil(c))
-	}
-	return c, true
+// minuteCache is a one-entry cache of a minute's text, read and written
+// without a lock: a reader takes the words between two loads of seq and
+// uses them only if seq did not move and was even (no write under way).
+// A writer that finds another writing leaves the cache alone.
+type minuteCache struct {
+	seq    atomic.Uint64
+	minute atomic.Int64 // minutes since 1970
+	words  [3]atomic.Uint64
 }
 
-// packCivil packs the fields in 34 bits: year 14, month 4, day 5, hour 5,
-// minute 6.
-func packCivil(c civil) uint64 {
-	return uint64(c.year)<<20 | uint64(c.month)<<16 | uint64(c.day)<<11 | uint64(c.hour)<<6 | uint64(c.minute)
+func (c *minuteCache) load(minute int64, text *[minuteTextLen]byte) bool {
+	seq := c.seq.Load()
+	if seq == 0 || seq&1 != 0 || c.minute.Load() != minute {
+		return false
+	}
+	var buf [24]byte
+	for i := range c.words {
+		binary.LittleEndian.PutUint64(buf[8*i:], c.words[i].Load())
+	}
+	if c.seq.Load() != seq {
+		return false
+	}
+	copy(text[:], buf[:])
+	return true
 }
 
-func unpackCivil(w uint64) civil {
-	return civil{
-		year:   int(w >> 20 & (1<<14 - 1)),
-		month:  int(w >> 16 & 0xF),
-		day:    int(w >> 11 & 0x1F),
-		hour:   int(w >> 6 & 0x1F),
-		minute: int(w & 0x3F),
+func (c *minuteCache) store(minute int64, text *[minuteTextLen]byte) {
+	seq := c.seq.Load()
+	if seq&1 != 0 || !c.seq.CompareAndSwap(seq, seq+1) {
+		return
 	}
+	var buf [24]byte
+	copy(buf[:], text[:])
+	c.minute.Store(minute)
+	for i := range c.words {
+		c.words[i].Store(binary.LittleEndian.Uint64(buf[8*i:]))
+	}
+	c.seq.Store(seq + 2)
 }
 
 // appendFloat appends f in the shortest form that reads back exactly.

@@ -3,6 +3,7 @@ package logfmt
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -168,4 +169,24 @@ func TestAppendTimeCacheAcrossBoundaries(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Goroutines formatting times of different minutes at once, so that the
+// minute cache is written while it is read: every text stays right (-race
+// checks the rest).
+func TestAppendTimeConcurrentMinutes(t *testing.T) {
+	base := time.Date(2026, 11, 30, 23, 58, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				tm := base.Add(time.Duration(g*61+i%3*60)*time.Second + time.Duration(i)*time.Microsecond)
+				if got, want := string(appendTime(nil, tm)), tm.Format(timeLayout); got != want {
+					t.Errorf("appendTime(%v) = %s, want %s", tm, got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

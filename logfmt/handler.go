@@ -222,7 +222,9 @@ func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record, replayed
 	}
 	if r.NumAttrs() > 0 {
 		rep := h.opts.ReplaceAttr
-		l.prefix = append(l.prefix[:0], h.prefix...)
+		if h.prefix != "" {
+			l.prefix = append(l.prefix[:0], h.prefix...)
+		}
 		if rep != nil {
 			l.groups = append(l.groups[:0], h.groups...)
 		}
@@ -246,8 +248,19 @@ func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record, replayed
 // appendBuiltins appends level and msg, through ReplaceAttr when set.
 func (h *Handler) appendBuiltins(l *line, r slog.Record) {
 	if h.opts.ReplaceAttr == nil {
-		l.b = append(l.b, " level="...)
-		l.b = appendString(l.b, r.Level.String())
+		switch r.Level {
+		case slog.LevelDebug:
+			l.b = append(l.b, " level=DEBUG"...)
+		case slog.LevelInfo:
+			l.b = append(l.b, " level=INFO"...)
+		case slog.LevelWarn:
+			l.b = append(l.b, " level=WARN"...)
+		case slog.LevelError:
+			l.b = append(l.b, " level=ERROR"...)
+		default: // INFO+2 and such
+			l.b = append(l.b, " level="...)
+			l.b = appendString(l.b, r.Level.String())
+		}
 		l.b = append(l.b, " msg="...)
 		l.b = appendString(l.b, h.lim.cap(r.Message))
 		return

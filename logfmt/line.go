@@ -105,10 +105,13 @@ func (l *line) appendTopKey(key string, lim limits) (start, keyEnd int) {
 		l.b = append(l.b, keys.UserPrefix...)
 		l.maybeDupFields = true
 	}
-	if len(key) > lim.maxKey() {
-		l.maybeDupFields = true
+	if len(key) > DefaultMaxValueBytes || lim.maxValue != 0 { // may be cut
+		if len(key) > lim.maxKey() {
+			l.maybeDupFields = true
+		}
+		key = lim.cap(key)
 	}
-	l.b = appendKey(l.b, lim.cap(key))
+	l.b = appendKey(l.b, key)
 	keyEnd = len(l.b)
 	l.b = append(l.b, '=')
 	return start, keyEnd

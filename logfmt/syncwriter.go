@@ -54,7 +54,7 @@ func NewSyncWriter(w io.Writer) *SyncWriter {
 // same goroutine, it writes nothing and returns 0, ErrNestedWrite.
 func (s *SyncWriter) Write(p []byte) (n int, err error) {
 	g := goid.Current()
-	if s.owner.Load() == g {
+	if g != 0 && s.owner.Load() == g { // 0: the goroutine is unknown
 		s.nested.Add(1)
 		return 0, ErrNestedWrite
 	}

@@ -23,7 +23,7 @@ func appendSlogValue(b []byte, v slog.Value, lim limits) []byte {
 	case slog.KindBool:
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
-		return appendString(b, v.Duration().String())
+		return appendDuration(b, v.Duration())
 	case slog.KindTime:
 		return appendTime(b, v.Time())
 	default:
