@@ -132,14 +132,16 @@ var quotedAsIs = func() (t [256]bool) {
 // the JSON-like dialect go-logfmt decodes, and invalid UTF-8 replaced by
 // U+FFFD. The result never contains a raw control byte.
 func appendString(b []byte, s string) []byte {
-	if plain := plainPrefix(s); plain == len(s) && plain > 0 {
-		return append(b, s...) // the common value, inlined
+	plain := plainPrefix(s) // scanned once: bare or not, it goes in as is
+	if plain == len(s) && plain > 0 {
+		return append(b, s...) // the common value
 	}
-	return appendQuotable(b, s)
+	return appendQuotable(b, s, plain)
 }
 
-func appendQuotable(b []byte, s string) []byte {
-	plain := plainPrefix(s) // scanned once: bare or not, it goes in as is
+// appendQuotable appends s, whose first plain bytes are plain, bare or
+// quoted as appendString says.
+func appendQuotable(b []byte, s string, plain int) []byte {
 	if s != "" && bareFrom(s, plain) {
 		return append(b, s...)
 	}
