@@ -71,13 +71,13 @@ func (h adminHandler) put(w http.ResponseWriter, r *http.Request) {
 func (h adminHandler) writeState(w http.ResponseWriter) {
 	var b strings.Builder
 	f := h.sw.Filter()
-	fmt.Fprintf(&b, "levels: %s\n", f)
+	fmt.Fprintf(&b, "levels: %s\n", shown(f.String()))
 	if _, ok := f.Default(); !ok {
 		fmt.Fprintf(&b, "default: %s\n", formatLevel(h.sw.DefaultLevel()))
 	}
 	if to, at, ok := h.sw.PendingRevert(); ok {
 		left := at.Sub(h.sw.clock.Now()).Round(time.Second)
-		fmt.Fprintf(&b, "revert: %s at %s (in %s)\n", to, at.UTC().Format(time.RFC3339), max(left, 0))
+		fmt.Fprintf(&b, "revert: %s at %s (in %s)\n", shown(to.String()), at.UTC().Format(time.RFC3339), max(left, 0))
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, b.String())

@@ -120,3 +120,18 @@ func TestHTTPRejectsBadRequests(t *testing.T) {
 	}
 	inForce(t, sw, "info")
 }
+
+// With no directives in force, as a pipeline starts without SPANLOG_LEVEL,
+// GET and a pending revert say "(none)" rather than print nothing.
+func TestHTTPShowsNoDirectivesAsNone(t *testing.T) {
+	clock := newFakeClock()
+	sw := levels.NewSwitch(nil, levels.WithClock(clock))
+	url := newAdminServer(t, sw)
+	if _, _, body := do(t, http.MethodGet, url, ""); body != "levels: (none)\ndefault: info\n" {
+		t.Errorf("GET = %q", body)
+	}
+	_, _, body := do(t, http.MethodPut, url+"?ttl=1m", "debug")
+	if want := "levels: debug\nrevert: (none) at 2026-11-21T20:01:00Z (in 1m0s)\n"; body != want {
+		t.Errorf("PUT ?ttl=1m = %q, want %q", body, want)
+	}
+}

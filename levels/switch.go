@@ -237,10 +237,10 @@ type Change struct {
 	Revert   bool          // the change is the end of a temporary one
 }
 
-// LogValue describes the change as attributes: from, to, and ttl or
-// revert=true.
+// LogValue describes the change as attributes: from, to ("(none)" for no
+// directives), and ttl or revert=true.
 func (c Change) LogValue() slog.Value {
-	attrs := []slog.Attr{slog.String("from", c.From), slog.String("to", c.To)}
+	attrs := []slog.Attr{slog.String("from", shown(c.From)), slog.String("to", shown(c.To))}
 	if c.TTL > 0 {
 		attrs = append(attrs, slog.Duration("ttl", c.TTL))
 	}
@@ -248,6 +248,15 @@ func (c Change) LogValue() slog.Value {
 		attrs = append(attrs, slog.Bool("revert", true))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// shown is directives' text as people read it: "(none)" for no directives,
+// where the default level applies everywhere.
+func shown(text string) string {
+	if text == "" {
+		return "(none)"
+	}
+	return text
 }
 
 // errNegativeTTL is returned by Set for a ttl below zero.

@@ -27,7 +27,7 @@ func TestE2EJaeger(t *testing.T) {
 			service := jaegertest.Export(t, protocol, "songs")
 
 			var out bytes.Buffer
-			if err := run("", &out, spanlog.WithServiceName(service), spanlog.WithLogsAsSpanEvents()); err != nil {
+			if err := run(listen{}, &out, spanlog.WithServiceName(service), spanlog.WithLogsAsSpanEvents()); err != nil {
 				t.Fatal(err)
 			}
 			closed := strings.Count(out.String(), "span_event=close_span")

@@ -24,7 +24,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -38,18 +37,25 @@ import (
 
 func main() {
 	serveAddr := flag.String("serve", "", "serve on `ADDR` (e.g. 127.0.0.1:8080) until SIGINT or SIGTERM, instead of running the demo")
+	adminAddr := flag.String("admin", "", "with -serve, serve the level directives on `ADDR` too, at /debug/levels (an operators' listener: keep it private)")
 	flag.Parse()
-	if err := run(*serveAddr, os.Stdout); err != nil {
+	if err := run(listen{serve: *serveAddr, admin: *adminAddr}, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "songs:", err)
 		os.Exit(1)
 	}
 }
 
+// listen says where to serve: nothing set runs the demo.
+type listen struct {
+	serve string // the service, until SIGINT or SIGTERM
+	admin string // with serve: the level directives, at /debug/levels
+}
+
 // run builds the pipeline, printing to out, and runs the demo, or serves
-// on serveAddr when it is set. extra options come after the service's own.
-// It returns the service's error; telemetry that could not be delivered at
-// shutdown is logged at WARN instead.
-func run(serveAddr string, out io.Writer, extra ...spanlog.Option) error {
+// on the addresses of at when set. extra options come after the service's
+// own. It returns the service's error; telemetry that could not be
+// delivered at shutdown is logged at WARN instead.
+func run(at listen, out io.Writer, extra ...spanlog.Option) error {
 	ctx := context.Background()
 	opts := []spanlog.Option{
 		spanlog.WithWriter(out),
@@ -65,10 +71,10 @@ func run(serveAddr string, out io.Writer, extra ...spanlog.Option) error {
 	s := newServer(p)
 	h := s.handler(p)
 
-	if serveAddr == "" {
+	if at.serve == "" {
 		err = runDemo(ctx, s, h, out)
 	} else {
-		err = serve(serveAddr, h, p.Logger())
+		err = serve(at, h, p)
 	}
 	s.close()
 	// Shutdown's own budget bounds it (5 s): the process never hangs on a
@@ -83,13 +89,20 @@ func run(serveAddr string, out io.Writer, extra ...spanlog.Option) error {
 // once a stop signal came.
 const drainTimeout = 10 * time.Second
 
-// serve listens on addr until SIGINT or SIGTERM (what a terminal, systemd,
-// Docker and Kubernetes send), then stops accepting requests and lets
-// those in flight finish.
-func serve(addr string, h http.Handler, log *slog.Logger) error {
+// serve listens on at.serve until SIGINT or SIGTERM (what a terminal,
+// systemd, Docker and Kubernetes send), then stops accepting requests and
+// lets those in flight finish. With at.admin, it serves the level
+// directives there meanwhile.
+func serve(at listen, h http.Handler, p *spanlog.Pipeline) error {
+	log := p.Logger()
 	stop, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	lis, err := net.Listen("tcp", addr)
+	if at.admin != "" {
+		if err := serveAdmin(stop, at.admin, p); err != nil {
+			return err
+		}
+	}
+	lis, err := net.Listen("tcp", at.serve)
 	if err != nil {
 		return err
 	}

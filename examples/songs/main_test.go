@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m, leakOptions...) }
 // scrubbed, is a reviewed golden file.
 func TestDemoGolden(t *testing.T) {
 	var out bytes.Buffer
-	if err := run("", &out, spanlog.WithIDGenerator(logfmttest.NewIDGenerator())); err != nil {
+	if err := run(listen{}, &out, spanlog.WithIDGenerator(logfmttest.NewIDGenerator())); err != nil {
 		t.Fatal(err)
 	}
 	logfmttest.Golden(t, "testdata/demo.golden", scrubDemo(out.Bytes()))
@@ -54,7 +54,7 @@ func scrubDemo(b []byte) []byte {
 // saves, all ok.
 func TestDemoScrapeHasPlainSeries(t *testing.T) {
 	var out bytes.Buffer
-	if err := run("", &out); err != nil {
+	if err := run(listen{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	const labels = `{event_table="events",event_type="Song",result="ok",span_name="save_event"}`
@@ -75,7 +75,7 @@ func TestDemoScrapeHasPlainSeries(t *testing.T) {
 // replayed, and no good request's does.
 func TestDemoDebugOnlyForTheBadRequest(t *testing.T) {
 	var out bytes.Buffer
-	if err := run("", &out); err != nil {
+	if err := run(listen{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	var debug []string
