@@ -173,94 +173,98 @@ func (c *connections) closeIdle() {
 	}
 }
 
+// guarded is what the guarded exporters of every signal share: the guard
+// and the refusal check their exports go through, and the one-time notice
+// to the guard that the exporter has shut down.
+type guarded struct {
+	guard   *exportGuard
+	refusal *refusal
+	stopped sync.Once
+}
+
+func (g *exportGuard) guarded(r *refusal) guarded {
+	g.running.Add(1)
+	return guarded{guard: g, refusal: r}
+}
+
+// export runs one export of n items of signal: nothing once the endpoint
+// refused the signal, within the guard's deadline, with its outcome
+// counted.
+func (e *guarded) export(ctx context.Context, signal string, n int, do func(context.Context) error) error {
+	if e.refusal.switchedOff() {
+		return nil
+	}
+	ctx, cancel := e.guard.exportContext(ctx)
+	defer cancel()
+	return e.guard.outcome(signal, n, e.refusal.check(do(ctx)))
+}
+
+// shutdown shuts the exporter down with do, telling the guard once.
+func (e *guarded) shutdown(ctx context.Context, do func(context.Context) error) error {
+	defer e.stopped.Do(e.guard.running.Done)
+	return do(ctx)
+}
+
 // guardedSpanExporter is a span exporter behind an exportGuard and, for an
 // OTLP exporter, a refusal check. queue, when set, is told how many spans
 // left it with each export.
 type guardedSpanExporter struct {
 	sdktrace.SpanExporter
-	guard   *exportGuard
-	refusal *refusal
-	queue   *exportQueue
-	stopped sync.Once
+	guarded
+	queue *exportQueue
 }
 
 func (g *exportGuard) spanExporter(exp sdktrace.SpanExporter, r *refusal) *guardedSpanExporter {
-	g.running.Add(1)
-	return &guardedSpanExporter{SpanExporter: exp, guard: g, refusal: r}
+	return &guardedSpanExporter{SpanExporter: exp, guarded: g.guarded(r)}
 }
 
 func (e *guardedSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
 	if e.queue != nil {
 		defer e.queue.left(len(spans))
 	}
-	if e.refusal.switchedOff() {
-		return nil
-	}
-	ctx, cancel := e.guard.exportContext(ctx)
-	defer cancel()
-	err := e.refusal.check(e.SpanExporter.ExportSpans(ctx, spans))
-	return e.guard.outcome(signalTraces, len(spans), err)
+	return e.export(ctx, signalTraces, len(spans), func(ctx context.Context) error {
+		return e.SpanExporter.ExportSpans(ctx, spans)
+	})
 }
 
 func (e *guardedSpanExporter) Shutdown(ctx context.Context) error {
-	defer e.stopped.Do(e.guard.running.Done)
-	return e.SpanExporter.Shutdown(ctx)
+	return e.shutdown(ctx, e.SpanExporter.Shutdown)
 }
 
 // guardedMetricExporter is a metric exporter behind an exportGuard and,
 // for an OTLP exporter, a refusal check.
 type guardedMetricExporter struct {
 	sdkmetric.Exporter
-	guard   *exportGuard
-	refusal *refusal
-	stopped sync.Once
+	guarded
 }
 
 func (g *exportGuard) metricExporter(exp sdkmetric.Exporter, r *refusal) *guardedMetricExporter {
-	g.running.Add(1)
-	return &guardedMetricExporter{Exporter: exp, guard: g, refusal: r}
+	return &guardedMetricExporter{Exporter: exp, guarded: g.guarded(r)}
 }
 
 func (e *guardedMetricExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
-	if e.refusal.switchedOff() {
-		return nil
-	}
-	ctx, cancel := e.guard.exportContext(ctx)
-	defer cancel()
-	err := e.refusal.check(e.Exporter.Export(ctx, rm))
-	return e.guard.outcome(signalMetrics, 1, err)
+	return e.export(ctx, signalMetrics, 1, func(ctx context.Context) error { return e.Exporter.Export(ctx, rm) })
 }
 
 func (e *guardedMetricExporter) Shutdown(ctx context.Context) error {
-	defer e.stopped.Do(e.guard.running.Done)
-	return e.Exporter.Shutdown(ctx)
+	return e.shutdown(ctx, e.Exporter.Shutdown)
 }
 
 // guardedLogExporter is a log exporter behind an exportGuard and a refusal
 // check.
 type guardedLogExporter struct {
 	sdklog.Exporter
-	guard   *exportGuard
-	refusal *refusal
-	stopped sync.Once
+	guarded
 }
 
 func (g *exportGuard) logExporter(exp sdklog.Exporter, r *refusal) *guardedLogExporter {
-	g.running.Add(1)
-	return &guardedLogExporter{Exporter: exp, guard: g, refusal: r}
+	return &guardedLogExporter{Exporter: exp, guarded: g.guarded(r)}
 }
 
 func (e *guardedLogExporter) Export(ctx context.Context, records []sdklog.Record) error {
-	if e.refusal.switchedOff() {
-		return nil
-	}
-	ctx, cancel := e.guard.exportContext(ctx)
-	defer cancel()
-	err := e.refusal.check(e.Exporter.Export(ctx, records))
-	return e.guard.outcome(signalLogs, len(records), err)
+	return e.export(ctx, signalLogs, len(records), func(ctx context.Context) error { return e.Exporter.Export(ctx, records) })
 }
 
 func (e *guardedLogExporter) Shutdown(ctx context.Context) error {
-	defer e.stopped.Do(e.guard.running.Done)
-	return e.Exporter.Shutdown(ctx)
+	return e.shutdown(ctx, e.Exporter.Shutdown)
 }

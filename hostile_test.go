@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	gologfmt "github.com/go-logfmt/logfmt"
@@ -154,7 +153,7 @@ func (s *hostileService) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 func TestHostileInput(t *testing.T) {
-	var lines syncBuffer
+	var lines lockedBuffer
 	spans := tracetest.NewInMemoryExporter()
 	logs := &capturedLogs{}
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewSimpleProcessor(logs)))
@@ -196,7 +195,7 @@ func TestHostileInput(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n := assertHonestLines(t, lines.Bytes())
+	n := assertHonestLines(t, []byte(lines.String()))
 	if n < requests*6 {
 		t.Errorf("%d lines for %d requests, want at least %d: were requests hidden?", n, requests, requests*6)
 	}
@@ -206,7 +205,7 @@ func TestHostileInput(t *testing.T) {
 
 // TestHostileRecords logs random records in random spans, in process.
 func TestHostileRecords(t *testing.T) {
-	var lines syncBuffer
+	var lines lockedBuffer
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(&lines), spanlog.WithRedactedKeys(redact.Common...),
 		spanlog.WithSource(true))
 	if err != nil {
@@ -233,7 +232,7 @@ func TestHostileRecords(t *testing.T) {
 		log.InfoContext(ctx, forged, hostileArgs(r)...)
 		span.End()
 	}
-	assertHonestLines(t, lines.Bytes())
+	assertHonestLines(t, []byte(lines.String()))
 }
 
 // assertHonestLines checks every line and returns how many there were.
@@ -271,18 +270,7 @@ func assertHonestLines(t *testing.T, data []byte) int {
 
 func assertNoSecretExported(t *testing.T, spans *tracetest.InMemoryExporter, logs *capturedLogs) {
 	t.Helper()
-	var exported strings.Builder
-	for _, s := range spans.GetSpans() {
-		for _, kv := range s.Attributes {
-			fmt.Fprintf(&exported, "%s=%s\n", kv.Key, kv.Value.String())
-		}
-		for _, ev := range s.Events {
-			for _, kv := range ev.Attributes {
-				fmt.Fprintf(&exported, "%s=%s\n", kv.Key, kv.Value.String())
-			}
-		}
-	}
-	for name, text := range map[string]string{"exported spans": exported.String(), "OTLP logs": logs.String()} {
+	for name, text := range map[string]string{"exported spans": exportedAttributes(spans), "OTLP logs": logs.String()} {
 		if i := strings.Index(text, secret); i >= 0 {
 			t.Errorf("a secret reached the %s: %q", name, text[max(0, i-80):i+10])
 		}
@@ -324,22 +312,4 @@ func assertNoClientMetrics(t *testing.T, reader *sdkmetric.ManualReader, request
 	if counted != int64(requests) {
 		t.Errorf("app_request_total counted %d requests, want %d: unsampled ones must count too", counted, requests)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
 }

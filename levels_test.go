@@ -13,7 +13,6 @@ import (
 	"github.com/spanlog/spanlog/levels"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -69,7 +68,7 @@ func TestMalformedLevelDirectivesFailNew(t *testing.T) {
 // a ttl turns debug on for a while; metrics are derived whatever the
 // directives; the change is one line.
 func TestLevelHandlerAtRuntime(t *testing.T) {
-	var buf syncBuffer
+	var buf lockedBuffer
 	reader := sdkmetric.NewManualReader()
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(&buf), spanlog.WithMetricReader(reader),
 		spanlog.WithLevels("error"))
@@ -109,26 +108,14 @@ func TestLevelHandlerAtRuntime(t *testing.T) {
 	if err := p.SetLevels("error,[bad", 0); err == nil {
 		t.Error("SetLevels took malformed directives")
 	}
-	out := string(buf.Bytes())
+	out := buf.String()
 	if strings.Contains(out, "msg=hidden") || !strings.Contains(out, "msg=shown") {
 		t.Errorf("lines:\n%s", out)
 	}
 	if n := strings.Count(out, `msg="level directives changed"`); n != 1 {
 		t.Errorf("%d change lines, want 1:\n%s", n, out)
 	}
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	var counted int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if sum, ok := m.Data.(metricdata.Sum[int64]); ok && m.Name == "job" {
-				counted = sum.DataPoints[0].Value
-			}
-		}
-	}
-	if counted != 2 {
+	if counted := counterValue(t, reader, "job"); counted != 2 {
 		t.Errorf("job counted %d times, want 2: metrics do not depend on levels", counted)
 	}
 }

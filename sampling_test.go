@@ -11,7 +11,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
@@ -52,19 +51,7 @@ func TestUnsampledEnvelopeIsPrintedAndCounted(t *testing.T) {
 			if err := p.ForceFlush(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			var rm metricdata.ResourceMetrics
-			if err := reader.Collect(context.Background(), &rm); err != nil {
-				t.Fatal(err)
-			}
-			var counted int64
-			for _, sm := range rm.ScopeMetrics {
-				for _, m := range sm.Metrics {
-					if sum, ok := m.Data.(metricdata.Sum[int64]); ok && m.Name == "jobs" {
-						counted = sum.DataPoints[0].Value
-					}
-				}
-			}
-			if counted != tc.counted {
+			if counted := counterValue(t, reader, "jobs"); counted != tc.counted {
 				t.Errorf("jobs counted %d, want %d", counted, tc.counted)
 			}
 			if printed := strings.Contains(buf.String(), "span_name=consume"); printed != (tc.counted == 1) {

@@ -74,18 +74,8 @@ func TestSecretsStaySecretEverywhere(t *testing.T) {
 	}
 	defer p.Shutdown(context.Background())
 
-	var exported strings.Builder
-	for _, s := range spans.GetSpans() {
-		for _, kv := range s.Attributes {
-			fmt.Fprintf(&exported, "%s=%s ", kv.Key, kv.Value.String())
-		}
-		for _, ev := range s.Events {
-			for _, kv := range ev.Attributes {
-				fmt.Fprintf(&exported, "%s=%s ", kv.Key, kv.Value.String())
-			}
-		}
-	}
-	for name, text := range map[string]string{"lines": lines.String(), "OTLP logs": logs.String(), "exported spans": exported.String()} {
+	exported := exportedAttributes(spans)
+	for name, text := range map[string]string{"lines": lines.String(), "OTLP logs": logs.String(), "exported spans": exported} {
 		if strings.Contains(text, "hunter2") {
 			t.Errorf("a secret reached the %s:\n%s", name, text)
 		}
@@ -93,7 +83,7 @@ func TestSecretsStaySecretEverywhere(t *testing.T) {
 			t.Errorf("the %s show no [REDACTED]:\n%s", name, text)
 		}
 	}
-	if !strings.Contains(exported.String(), "user=ann") || !strings.Contains(logs.String(), "form.user=ann") {
-		t.Errorf("other keys were lost:\nspans %s\nlogs %s", exported.String(), logs.String())
+	if !strings.Contains(exported, "user=ann") || !strings.Contains(logs.String(), "form.user=ann") {
+		t.Errorf("other keys were lost:\nspans %s\nlogs %s", exported, logs.String())
 	}
 }
