@@ -92,11 +92,6 @@ func plainPrefix(s string) int {
 	return len(s)
 }
 
-// needsQuoting reports whether s cannot be written as a bare value.
-func needsQuoting(s string) bool {
-	return s == "" || !bareFrom(s, plainPrefix(s))
-}
-
 // bareFrom reports whether s[i:] holds only plain bytes and printable
 // multi-byte runes, so that s can be written bare.
 func bareFrom(s string, i int) bool {
