@@ -1,8 +1,10 @@
 // Package spanlog wires the spanlog layers into one pipeline: an
 // OpenTelemetry tracer provider whose span processor chain is storage (field
-// inheritance, baggage, latency_ms) → metricsproc (span metrics) → logfmt
-// span lines → export queues and exporters, a meter provider for the span
-// metrics, a logfmt slog.Handler for log records, and the W3C propagators.
+// inheritance, baggage, latency_ms) → levels (span-scoped level
+// directives) → metricsproc (span metrics) → logfmt span lines → export
+// queues and exporters, a meter provider for the span metrics, a logfmt
+// slog.Handler for log records, and the W3C propagators (a request's
+// baggage marked as the request's).
 //
 //	p, err := spanlog.New(ctx, spanlog.WithServiceName("checkout"))
 //	if err != nil { ... }

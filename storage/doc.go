@@ -8,7 +8,11 @@
 // order they were set, without copying them.
 //
 // Keys that describe a single span are never inherited: latency_ms,
-// metric_name, metric_label_*, otel.*, error and exception.*.
+// metric_name, metric_label_*, otel.*, error, exception.* and a consumer
+// span's message keys (keys.IsPerSpan). Baggage never supplies those nor
+// a reserved line key, gives at most 64 members and 8192 bytes, and a
+// request's own baggage (marked by BaggagePropagator) gives only the keys
+// WithRemoteBaggage allows.
 //
 // Chain it first in the tracer provider, with the rest of the chain as next:
 //
