@@ -3,6 +3,7 @@ package logfmt
 import (
 	"bytes"
 	"context"
+	"github.com/spanlog/spanlog/keys"
 	"log/slog"
 	"testing"
 	"time"
@@ -25,6 +26,9 @@ func FuzzHandlerRoundTrip(f *testing.F) {
 		{"\u2028", "\u202e", "k\xff", "v\xfe\xff"},
 		{"null", "a.b", "=", "="},
 		{"\u0085\u009b", "\t", "\"", "\U000E0001"},
+		{"m", "", "level", "ERROR"},
+		{"m", "", "timestamp", "1999"},
+		{"m", "g", "trace_id", "x"},
 	} {
 		f.Add(s[0], s[1], s[2], s[3])
 	}
@@ -40,8 +44,11 @@ func FuzzHandlerRoundTrip(f *testing.F) {
 		assertSafeLine(t, out[:len(out)-1])
 		lines := decodeLines(t, out)
 		wantKey := expectedKey(key)
-		if group != "" {
+		switch {
+		case group != "":
 			wantKey = expectedKey(group) + "." + wantKey
+		case keys.IsReserved(key):
+			wantKey = keys.UserPrefix + wantKey // spanlog's own keys are never forged
 		}
 		want := []pair{{"level", "INFO"}, {"msg", expectedValue(msg)}, {wantKey, expectedValue(value)}}
 		got := lines[0]
@@ -64,6 +71,7 @@ func FuzzSpanLineRoundTrip(f *testing.F) {
 	f.Add("op", "k", "v", "event")
 	f.Add("a\nb", "k=\"", "\x1b]0;pwned\a", "\u2029")
 	f.Add("", "", "", "")
+	f.Add("op", "span_event", "close_span", "e")
 	f.Fuzz(func(t *testing.T, name, key, value, event string) {
 		var buf bytes.Buffer
 		tp, _ := newTestProvider(t, NewSyncWriter(&buf))
@@ -80,8 +88,11 @@ func FuzzSpanLineRoundTrip(f *testing.F) {
 		assertSafeLine(t, bytes.ReplaceAll(out, []byte("\n"), nil))
 		lines := decodeLines(t, out)
 		wantField := pair{expectedKey(key), expectedValue(value)}
-		if key == "" { // the SDK drops attributes with an empty key
+		switch {
+		case key == "": // the SDK drops attributes with an empty key
 			wantField = pair{}
+		case keys.IsReserved(key):
+			wantField.key = keys.UserPrefix + wantField.key
 		}
 		for i, l := range lines {
 			if i != 1 {
@@ -91,12 +102,14 @@ func FuzzSpanLineRoundTrip(f *testing.F) {
 			} else if got, _ := get(l, "msg"); got != expectedValue(event) {
 				t.Fatalf("event msg = %q, want %q", got, expectedValue(event))
 			}
-			if wantField.key == "" || wantField.key == "latency_ms" {
-				continue
+			if wantField.key == "" || key == keys.Latency {
+				continue // storage replaces a latency_ms of the user's
 			}
+			assertUniqueKeys(t, l)
 			if last := l[len(l)-1]; i != 1 && last != wantField {
 				t.Fatalf("line %d ends with %q, want %q", i, last, wantField)
 			}
 		}
 	})
 }
+
