@@ -112,4 +112,3 @@ func FuzzSpanLineRoundTrip(f *testing.F) {
 		}
 	})
 }
-
