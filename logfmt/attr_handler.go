@@ -77,9 +77,7 @@ func (h *AttrHandler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	h2 := *h
-	if len(h.prefix) < h.lim.maxKey() {
-		h2.prefix = h.prefix + h.lim.cap(name) + "."
-	}
+	h2.prefix = string(extendPrefix([]byte(h.prefix), name, h.lim, false))
 	h2.groups = append(slices.Clip(h.groups), name)
 	return &h2
 }
@@ -106,7 +104,7 @@ func (h *AttrHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *AttrHandler) sink(attrs []slog.Attr) *flatSink {
-	s := &flatSink{attrs: attrs, prefix: []byte(h.prefix)}
+	s := &flatSink{attrs: attrs, prefix: groupPrefix{text: []byte(h.prefix)}}
 	if h.opts.ReplaceAttr != nil {
 		s.groups = slices.Clone(h.groups)
 	}
@@ -116,32 +114,22 @@ func (h *AttrHandler) sink(attrs []slog.Attr) *flatSink {
 // flatSink collects the leaves of attributes as slog.Attrs with dotted
 // keys.
 type flatSink struct {
-	attrs   []slog.Attr
-	prefix  []byte
-	prefixN []int
-	groups  []string
+	attrs  []slog.Attr
+	prefix groupPrefix
+	groups []string
 }
 
 func (s *flatSink) groupNames() *[]string { return &s.groups }
 
-func (s *flatSink) openGroup(name string, lim limits) {
-	s.prefixN = append(s.prefixN, len(s.prefix))
-	if len(s.prefix) < lim.maxKey() {
-		s.prefix = append(append(s.prefix, lim.cap(name)...), '.')
-	}
-}
-
-func (s *flatSink) closeGroup() {
-	s.prefix = s.prefix[:s.prefixN[len(s.prefixN)-1]]
-	s.prefixN = s.prefixN[:len(s.prefixN)-1]
-}
+func (s *flatSink) openGroup(name string, lim limits) { s.prefix.open(name, lim) }
+func (s *flatSink) closeGroup()                       { s.prefix.close() }
 
 func (s *flatSink) leaf(key string, v slog.Value, _ class, lim limits) {
 	key = lim.cap(key)
-	if len(s.prefix) == 0 {
+	if len(s.prefix.text) == 0 {
 		key = keys.Safe(key)
 	} else {
-		key = string(s.prefix) + key
+		key = string(s.prefix.text) + key
 	}
 	s.attrs = append(s.attrs, slog.Attr{Key: key, Value: flatValue(v, lim)})
 }

@@ -128,43 +128,62 @@ func (l *line) attr(rep replaceFunc, lim limits, a slog.Attr, c class) {
 	if lim.secret(a.Key) {
 		a.Value = redactedValue
 	}
-	if len(l.prefix) > 0 {
+	if len(l.prefix.text) > 0 {
 		l.leaf(a.Key, a.Value, c, lim)
 		return
 	}
-	start, keyEnd := l.appendTopKey(a.Key, lim)
+	start, keyEnd := l.appendTopKey(a.Key, c, lim)
 	l.b = appendSlogValue(l.b, a.Value, lim)
 	l.addPair(start, keyEnd, c)
 }
 
 func (l *line) groupNames() *[]string { return &l.groups }
 
-// openGroup adds name to the key prefix. The prefix stops growing once it
-// is as long as the key cap: deeper keys would be cut anyway, and a deep
-// nest of long names must not make every key as long as the whole nest.
-func (l *line) openGroup(name string, lim limits) {
-	l.prefixN = append(l.prefixN, len(l.prefix))
-	if len(l.prefix) >= lim.maxKey() {
-		return
-	}
-	l.prefix = appendKey(l.prefix, lim.cap(name))
-	l.prefix = append(l.prefix, '.')
+// groupPrefix is the dotted key prefix of the groups open while
+// attributes are walked, with its length before each.
+type groupPrefix struct {
+	text   []byte
+	marks  []int
+	escape bool // write names as a line's keys are written
 }
 
-func (l *line) closeGroup() {
-	n := l.prefixN[len(l.prefixN)-1]
-	l.prefixN = l.prefixN[:len(l.prefixN)-1]
-	l.prefix = l.prefix[:n]
+func (p *groupPrefix) open(name string, lim limits) {
+	p.marks = append(p.marks, len(p.text))
+	p.text = extendPrefix(p.text, name, lim, p.escape)
 }
+
+func (p *groupPrefix) close() {
+	p.text = p.text[:p.marks[len(p.marks)-1]]
+	p.marks = p.marks[:len(p.marks)-1]
+}
+
+// extendPrefix returns prefix followed by name, capped (and escaped when
+// asked), and a dot. The prefix stops growing once it is as long as the
+// key cap: deeper keys would be cut anyway, and a deep nest of long names
+// must not make every key as long as the whole nest.
+func extendPrefix(prefix []byte, name string, lim limits, escape bool) []byte {
+	if len(prefix) >= lim.maxKey() {
+		return prefix
+	}
+	if escape {
+		prefix = appendKey(prefix, lim.cap(name))
+	} else {
+		prefix = append(prefix, lim.cap(name)...)
+	}
+	return append(prefix, '.')
+}
+
+func (l *line) openGroup(name string, lim limits) { l.prefix.open(name, lim) }
+func (l *line) closeGroup()                       { l.prefix.close() }
 
 func (l *line) leaf(key string, v slog.Value, c class, lim limits) {
 	var start, keyEnd int
-	if len(l.prefix) == 0 {
-		start, keyEnd = l.appendTopKey(key, lim)
+	if len(l.prefix.text) == 0 {
+		start, keyEnd = l.appendTopKey(key, c, lim)
 	} else {
 		start = len(l.b)
 		l.b = append(l.b, ' ')
-		l.b = append(l.b, l.prefix...)
+		l.b = append(l.b, l.prefix.text...)
 		l.b = appendKey(l.b, lim.cap(key))
 		keyEnd = len(l.b)
 		l.b = append(l.b, '=')

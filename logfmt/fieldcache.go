@@ -36,9 +36,8 @@ const (
 
 // fieldText is the printed form of one attribute slice.
 type fieldText struct {
-	attrs    []attribute.KeyValue
-	text     []byte
-	pairs    []pairPos // offsets into text
+	attrs []attribute.KeyValue
+	pairedText
 	maybeDup bool
 }
 
@@ -67,7 +66,8 @@ func (c *fieldCache) appendSpanFields(l *line, span trace.Span, lim limits) {
 	slot := (key>>4 ^ key>>12) % fieldCacheSlots
 	if e := c.entries[slot].Load(); e != nil && unsafe.SliceData(e.attrs) == data && len(e.attrs) == len(fields) &&
 		len(l.b)+len(e.text) <= maxPairOffset {
-		l.appendCached(e)
+		l.appendText(e.pairedText)
+		l.maybeDupFields = l.maybeDupFields || e.maybeDup
 		return
 	}
 	start, firstPair, dup := len(l.b), len(l.pairs), l.maybeDupFields
@@ -79,22 +79,6 @@ func (c *fieldCache) appendSpanFields(l *line, span trace.Span, lim limits) {
 		return // printed once so far, too long, or pairs not all recorded
 	}
 	e.attrs = fields
-	e.text = append([]byte(nil), l.b[start:]...)
-	e.pairs = make([]pairPos, 0, len(fields))
-	for _, p := range l.pairs[firstPair:] {
-		p.start, p.keyEnd, p.end = p.start-int32(start), p.keyEnd-int32(start), p.end-int32(start)
-		e.pairs = append(e.pairs, p)
-	}
+	e.pairedText = l.textFrom(start, firstPair)
 	c.entries[slot].Store(e)
-}
-
-// appendCached appends a cached field text and its pairs.
-func (l *line) appendCached(e *fieldText) {
-	base := int32(len(l.b))
-	l.b = append(l.b, e.text...)
-	for _, p := range e.pairs {
-		p.start, p.keyEnd, p.end = p.start+base, p.keyEnd+base, p.end+base
-		l.pairs = append(l.pairs, p)
-	}
-	l.maybeDupFields = l.maybeDupFields || e.maybeDup
 }

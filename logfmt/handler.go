@@ -79,14 +79,13 @@ type HandlerOptions struct {
 // use: each line is built in a pooled buffer and written with one Write
 // under a lock they share.
 type Handler struct {
-	opts      HandlerOptions
-	lim       limits
-	out       *SyncWriter
-	attrs     []byte      // preformatted " key=value" pairs from WithAttrs
-	attrPairs []pairPos   // where each of those pairs sits in attrs
-	prefix    string      // escaped, dotted group prefix for attrs added later
-	groups    []string    // open group names, for ReplaceAttr
-	fields    *fieldCache // shared by clones: their options are the same
+	opts   HandlerOptions
+	lim    limits
+	out    *SyncWriter
+	attrs  pairedText  // preformatted " key=value" pairs from WithAttrs
+	prefix string      // escaped, dotted group prefix for attrs added later
+	groups []string    // open group names, for ReplaceAttr
+	fields *fieldCache // shared by clones: their options are the same
 }
 
 var _ slog.Handler = (*Handler)(nil)
@@ -140,7 +139,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	}
 	l := getLine()
 	defer putLine(l)
-	l.prefix = append(l.prefix, h.prefix...)
+	l.prefix.text = append(l.prefix.text, h.prefix...)
 	if h.opts.ReplaceAttr != nil {
 		l.groups = append(l.groups, h.groups...)
 	}
@@ -148,14 +147,7 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 		walkAttr(l, h.opts.ReplaceAttr, h.lim, a, userClass)
 	}
 	h2 := *h
-	// Fresh backing arrays keep sibling handlers from writing into one.
-	base := int32(len(h.attrs))
-	h2.attrs = append(slices.Clip(h.attrs), l.b...)
-	h2.attrPairs = slices.Clip(h.attrPairs)
-	for _, p := range l.pairs {
-		p.start, p.keyEnd, p.end = p.start+base, p.keyEnd+base, p.end+base
-		h2.attrPairs = append(h2.attrPairs, p)
-	}
+	h2.attrs = h.attrs.join(l.textFrom(0, 0))
 	return &h2
 }
 
@@ -166,9 +158,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	h2 := *h
-	if len(h.prefix) < h.lim.maxKey() { // as line.openGroup: the prefix is capped
-		h2.prefix = string(appendKey([]byte(h.prefix), h.lim.cap(name))) + "."
-	}
+	h2.prefix = string(extendPrefix([]byte(h.prefix), name, h.lim, true))
 	h2.groups = append(slices.Clip(h.groups), name)
 	return &h2
 }
@@ -212,18 +202,13 @@ func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record, replayed
 	if replayed {
 		l.b = append(l.b, replayedPair...)
 	}
-	if len(h.attrs) > 0 {
-		base := int32(len(l.b))
-		l.b = append(l.b, h.attrs...)
-		for _, p := range h.attrPairs {
-			p.start, p.keyEnd, p.end = p.start+base, p.keyEnd+base, p.end+base
-			l.pairs = append(l.pairs, p)
-		}
+	if len(h.attrs.text) > 0 {
+		l.appendText(h.attrs)
 	}
 	if r.NumAttrs() > 0 {
 		rep := h.opts.ReplaceAttr
 		if h.prefix != "" {
-			l.prefix = append(l.prefix[:0], h.prefix...)
+			l.prefix.text = append(l.prefix.text[:0], h.prefix...)
 		}
 		if rep != nil {
 			l.groups = append(l.groups[:0], h.groups...)
@@ -232,7 +217,7 @@ func (h *Handler) appendRecord(l *line, span trace.Span, r slog.Record, replayed
 			l.attr(rep, h.lim, a, userClass)
 			return true
 		})
-		l.prefix, l.groups = l.prefix[:0], l.groups[:0]
+		l.prefix.text, l.groups = l.prefix.text[:0], l.groups[:0]
 	}
 	l.appendSpanContext(span, h)
 	if h.opts.AddSource && r.PC != 0 {

@@ -33,22 +33,18 @@ func (l limits) cap(s string) string {
 }
 
 func (l limits) cut(s string) string {
-	max := l.maxValue
-	if max == 0 {
-		max = DefaultMaxValueBytes
-	}
-	if max < 0 || len(s) <= max {
+	if len(s) <= l.maxKey() {
 		return s
 	}
-	cut := max
+	cut := l.maxKey()
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut] + "…[truncated " + strconv.Itoa(len(s)-cut) + " bytes]"
 }
 
-// maxKey is the length past which cap cuts a key, a group name or a key
-// prefix: the value cap, or no limit when the cap is off.
+// maxKey is the length past which cap cuts a value, a key, a group name
+// or a key prefix: the value cap, or no limit when the cap is off.
 func (l limits) maxKey() int {
 	switch {
 	case l.maxValue == 0:

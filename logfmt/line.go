@@ -2,6 +2,7 @@ package logfmt
 
 import (
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/spanlog/spanlog/keys"
@@ -26,9 +27,8 @@ type line struct {
 
 	// Scratch space of the attribute pipeline, kept with the buffer so a
 	// line with groups allocates nothing.
-	prefix  []byte   // escaped dotted prefix of the groups open in a record
-	prefixN []int    // length of prefix before each open group
-	groups  []string // names of the open groups, for ReplaceAttr
+	prefix groupPrefix // escaped dotted prefix of the groups open in a record
+	groups []string    // names of the open groups, for ReplaceAttr
 }
 
 // class ranks the pairs of a line for de-duplication: when a key repeats,
@@ -50,13 +50,56 @@ type pairPos struct {
 	drop               bool
 }
 
+// shift returns p moved by d bytes.
+func (p pairPos) shift(d int32) pairPos {
+	p.start, p.keyEnd, p.end = p.start+d, p.keyEnd+d, p.end+d
+	return p
+}
+
+// pairedText is printed pairs kept apart from a line — a Handler's
+// WithAttrs, a span's cached fields — with where each pair sits, so that
+// they are copied into a line and still take part in de-duplication.
+type pairedText struct {
+	text  []byte
+	pairs []pairPos // offsets into text
+}
+
+// textFrom returns, as a pairedText of their own, the line's bytes from
+// start and its pairs from first on.
+func (l *line) textFrom(start, first int) pairedText {
+	t := pairedText{text: append([]byte(nil), l.b[start:]...), pairs: make([]pairPos, 0, len(l.pairs)-first)}
+	for _, p := range l.pairs[first:] {
+		t.pairs = append(t.pairs, p.shift(-int32(start)))
+	}
+	return t
+}
+
+// appendText copies t into the line.
+func (l *line) appendText(t pairedText) {
+	base := int32(len(l.b))
+	l.b = append(l.b, t.text...)
+	for _, p := range t.pairs {
+		l.pairs = append(l.pairs, p.shift(base))
+	}
+}
+
+// join returns t followed by u, in arrays of its own, so that siblings
+// made from one t never write into a shared one.
+func (t pairedText) join(u pairedText) pairedText {
+	j := pairedText{text: append(slices.Clip(t.text), u.text...), pairs: slices.Clip(t.pairs)}
+	for _, p := range u.pairs {
+		j.pairs = append(j.pairs, p.shift(int32(len(t.text))))
+	}
+	return j
+}
+
 // maxPairOffset is the largest offset a pairPos holds. Pairs of a line
 // longer than that, possible only with the caps turned off, are not
 // recorded and so not de-duplicated.
 const maxPairOffset = 1<<31 - 1
 
 var linePool = sync.Pool{New: func() any {
-	l := &line{b: make([]byte, 0, 1024)}
+	l := &line{b: make([]byte, 0, 1024), prefix: groupPrefix{escape: true}}
 	l.pairs = l.fixed[:0]
 	return l
 }}
@@ -68,14 +111,13 @@ func getLine() *line { return linePool.Get().(*line) }
 const maxPooledLine = 64 << 10
 
 func putLine(l *line) {
-	if cap(l.b) > maxPooledLine || cap(l.prefix) > maxPooledLine {
+	if cap(l.b) > maxPooledLine || cap(l.prefix.text) > maxPooledLine {
 		return
 	}
 	l.b = l.b[:0]
 	l.pairs = l.fixed[:0]
 	l.maybeDupFields = false
-	l.prefix = l.prefix[:0]
-	l.prefixN = l.prefixN[:0]
+	l.prefix.text, l.prefix.marks = l.prefix.text[:0], l.prefix.marks[:0]
 	clear(l.groups[:cap(l.groups)])
 	l.groups = l.groups[:0]
 	linePool.Put(l)
@@ -95,19 +137,19 @@ func (l *line) addPair(start, keyEnd int, c class) {
 	l.pairs = append(l.pairs, pairPos{start: int32(start), keyEnd: int32(keyEnd), end: int32(len(l.b)), sig: sig, class: c})
 }
 
-// appendKeyOf appends " key=" for a key that is not in a group: a reserved
-// key gets keys.UserPrefix first. It returns where the pair starts and
-// where its key ends.
-func (l *line) appendTopKey(key string, lim limits) (start, keyEnd int) {
+// appendTopKey appends " key=" for a key of class c that is not in a
+// group: a reserved key gets keys.UserPrefix first. It returns where the
+// pair starts and where its key ends.
+func (l *line) appendTopKey(key string, c class, lim limits) (start, keyEnd int) {
 	start = len(l.b)
 	l.b = append(l.b, ' ')
 	if keys.IsReserved(key) {
 		l.b = append(l.b, keys.UserPrefix...)
-		l.maybeDupFields = true
+		l.maybeDupFields = l.maybeDupFields || c == fieldClass
 	}
 	if len(key) > DefaultMaxValueBytes || lim.maxValue != 0 { // may be cut
 		if len(key) > lim.maxKey() {
-			l.maybeDupFields = true
+			l.maybeDupFields = l.maybeDupFields || c == fieldClass
 		}
 		key = lim.cap(key)
 	}
@@ -174,7 +216,7 @@ func (l *line) appendAttributes(attrs []attribute.KeyValue, c class, rep replace
 		if skipLatency && k == keys.Latency {
 			continue
 		}
-		start, keyEnd := l.appendTopKey(k, lim)
+		start, keyEnd := l.appendTopKey(k, c, lim)
 		if lim.secret(k) {
 			l.b = append(l.b, redact.Placeholder...)
 		} else {
