@@ -139,36 +139,3 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		t.Errorf("no line says the stop came from SIGTERM:\n%s", strings.Join(rest, "\n"))
 	}
 }
-
-// With the collector down, over either protocol, the demo still exits 0
-// and says on one WARN line what was not delivered.
-func TestDemoExitsZeroWithCollectorDown(t *testing.T) {
-	bin := buildSongs(t)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := "http://" + lis.Addr().String()
-	lis.Close()
-	for _, protocol := range []string{"http/protobuf", "grpc"} {
-		t.Run(protocol, func(t *testing.T) {
-			cmd := exec.Command(bin)
-			cmd.Env = append(os.Environ(), "OTEL_EXPORTER_OTLP_ENDPOINT="+down,
-				"OTEL_EXPORTER_OTLP_PROTOCOL="+protocol, "OTEL_EXPORTER_OTLP_INSECURE=true")
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("songs with the collector down: %v\n%s", err, stderr.String())
-			}
-			var warnings []string
-			for _, line := range strings.Split(stdout.String(), "\n") {
-				if strings.HasPrefix(line, "level=WARN") {
-					warnings = append(warnings, line)
-				}
-			}
-			if len(warnings) != 1 || !strings.Contains(warnings[0], "not exported") {
-				t.Errorf("want one WARN line saying what was not exported, got %q", warnings)
-			}
-		})
-	}
-}
