@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/go-logfmt/logfmt"
 	"github.com/spanlog/spanlog"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -33,24 +33,6 @@ func endSpan(p *spanlog.Pipeline, name string) {
 	_, span := p.TracerProvider().Tracer("t").Start(context.Background(), name,
 		trace.WithAttributes(attribute.String("metric_name", "job")))
 	span.End()
-}
-
-// decodeLines decodes out as logfmt, one map per line.
-func decodeLines(t *testing.T, out string) []map[string]string {
-	t.Helper()
-	var lines []map[string]string
-	d := logfmt.NewDecoder(strings.NewReader(out))
-	for d.ScanRecord() {
-		kv := map[string]string{}
-		for d.ScanKeyval() {
-			kv[string(d.Key())] = string(d.Value())
-		}
-		lines = append(lines, kv)
-	}
-	if err := d.Err(); err != nil {
-		t.Fatalf("output is not logfmt: %v\n%s", err, out)
-	}
-	return lines
 }
 
 // A backend that takes traces only (Jaeger) refuses metrics with HTTP 404
@@ -81,7 +63,7 @@ func TestTracesOnlyBackendIsOneWarning(t *testing.T) {
 				t.Errorf("backend got spans %v, want op and op2", keys(got))
 			}
 			var warnings []map[string]string
-			for _, l := range decodeLines(t, out.String()) {
+			for _, l := range logfmttest.Decode(t, []byte(out.String())) {
 				if l["level"] == "WARN" {
 					warnings = append(warnings, l)
 				}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	gologfmt "github.com/go-logfmt/logfmt"
 	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"github.com/spanlog/spanlog/traced"
 	"go.uber.org/goleak"
@@ -49,24 +48,7 @@ func TestHybridGolden(t *testing.T) {
 	logfmttest.Golden(t, "testdata/hybrid.golden", got)
 }
 
-type line map[string]string
-
-func decode(t *testing.T, b []byte) []line {
-	t.Helper()
-	var lines []line
-	dec := gologfmt.NewDecoder(bytes.NewReader(b))
-	for dec.ScanRecord() {
-		l := line{}
-		for dec.ScanKeyval() {
-			l[string(dec.Key())] = string(dec.Value())
-		}
-		lines = append(lines, l)
-	}
-	if err := dec.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
-}
+type line = map[string]string
 
 // Each request is one trace from server receive to echo reply.
 func TestOneTracePerRequest(t *testing.T) {
@@ -76,7 +58,7 @@ func TestOneTracePerRequest(t *testing.T) {
 	}
 	traces := map[string]map[string]bool{} // request.id → trace ids
 	spans := map[string]map[string]bool{}  // request.id → span names
-	for _, l := range decode(t, out.Bytes()) {
+	for _, l := range logfmttest.Decode(t, out.Bytes()) {
 		id := l["request.id"]
 		if id == "" {
 			t.Errorf("line without request.id from baggage: %v", l)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	gologfmt "github.com/go-logfmt/logfmt"
 	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"github.com/spanlog/spanlog/traced"
 	"go.uber.org/goleak"
@@ -31,26 +30,7 @@ func TestTradingGolden(t *testing.T) {
 	logfmttest.Golden(t, "testdata/trading.golden", got)
 }
 
-type line map[string]string
-
-func decodeLines(t *testing.T, b []byte) []line {
-	t.Helper()
-	var lines []line
-	dec := gologfmt.NewDecoder(bytes.NewReader(b))
-	for dec.ScanRecord() {
-		l := line{}
-		for dec.ScanKeyval() {
-			if _, dup := l[string(dec.Key())]; !dup {
-				l[string(dec.Key())] = string(dec.Value())
-			}
-		}
-		lines = append(lines, l)
-	}
-	if err := dec.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
-}
+type line = map[string]string
 
 // span is what a span's new_span line says about it.
 type span struct {
@@ -90,7 +70,7 @@ func TestOrderFlows(t *testing.T) {
 	if err := run(&out); err != nil {
 		t.Fatal(err)
 	}
-	lines := decodeLines(t, out.Bytes())
+	lines := logfmttest.Decode(t, out.Bytes())
 	spans, started := spansOf(lines)
 
 	orders := map[string]ClientOrder{}
@@ -233,7 +213,7 @@ func TestQueueTimeOnEveryHop(t *testing.T) {
 	hops := []string{"algo.accept", "sender.accept", "sender.execute", "algo.match_fill", "algo.apply_fill", "om.report"}
 	types := []string{"ClientOrder", "ExchangeOrder", "Fill", "Allocation", "Report"}
 	seen := map[string]bool{}
-	for _, l := range decodeLines(t, out.Bytes()) {
+	for _, l := range logfmttest.Decode(t, out.Bytes()) {
 		if !slices.Contains(hops, l["span_name"]) {
 			continue
 		}
