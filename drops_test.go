@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -86,7 +87,7 @@ func TestDroppedSpansAreAllReported(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "120000")
 	t.Setenv("OTEL_BSP_MAX_QUEUE_SIZE", "512")
 
-	restoreGlobals(t)
+	logfmttest.KeepGlobals(t)
 	var mu sync.Mutex
 	var reports []spanlog.DroppedSpansError
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
@@ -142,7 +143,7 @@ func TestBlockingQueueDropsNothing(t *testing.T) {
 	otlpEnv(t, srv.URL, "http/protobuf")
 	t.Setenv("OTEL_METRICS_EXPORTER", "none")
 
-	restoreGlobals(t)
+	logfmttest.KeepGlobals(t)
 	var mu sync.Mutex
 	var handled []error
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { mu.Lock(); handled = append(handled, err); mu.Unlock() }))

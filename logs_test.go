@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog"
-	"go.opentelemetry.io/otel"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
@@ -84,7 +84,7 @@ func TestEndpointDownWarnsOnce(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://"+addr)
 	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "200")
 	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "20") // export in the background every 20ms
-	restoreGlobals(t)
+	logfmttest.KeepGlobals(t)
 
 	out := &lockedBuffer{}
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(out), spanlog.WithLevel(slog.LevelWarn))
@@ -115,17 +115,6 @@ func TestEndpointDownWarnsOnce(t *testing.T) {
 	if n := strings.Count(out.String(), "opentelemetry error"); n != 1 {
 		t.Errorf("%d warning lines, want 1:\n%s", n, out.String())
 	}
-}
-
-func restoreGlobals(t *testing.T) {
-	prevLogger, prevTP, prevMP, prevProp := slog.Default(), otel.GetTracerProvider(), otel.GetMeterProvider(), otel.GetTextMapPropagator()
-	t.Cleanup(func() {
-		slog.SetDefault(prevLogger)
-		otel.SetTracerProvider(prevTP)
-		otel.SetMeterProvider(prevMP)
-		otel.SetTextMapPropagator(prevProp)
-		otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { slog.Error("otel", "err", err) }))
-	})
 }
 
 type lockedBuffer struct {

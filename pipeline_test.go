@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"github.com/spanlog/spanlog/metricsproc"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -90,12 +91,7 @@ func TestServiceNameOptionWins(t *testing.T) {
 }
 
 func TestInstallSetsGlobals(t *testing.T) {
-	prevLogger, prevTP, prevProp := slog.Default(), otel.GetTracerProvider(), otel.GetTextMapPropagator()
-	t.Cleanup(func() {
-		slog.SetDefault(prevLogger)
-		otel.SetTracerProvider(prevTP)
-		otel.SetTextMapPropagator(prevProp)
-	})
+	logfmttest.KeepGlobals(t)
 	var buf bytes.Buffer
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(&buf), spanlog.WithLevel(slog.LevelWarn))
 	if err != nil {

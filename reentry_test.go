@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"go.opentelemetry.io/otel"
 )
 
@@ -29,7 +30,7 @@ func (w *reentrantWriter) Write(p []byte) (int, error) {
 // does not deadlock its host: its nested lines are dropped.
 func TestInstalledWriterThatLogsDoesNotDeadlock(t *testing.T) {
 	hermeticEnv(t)
-	restoreGlobals(t)
+	logfmttest.KeepGlobals(t)
 	w := &reentrantWriter{}
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(w))
 	if err != nil {
