@@ -48,8 +48,6 @@ func TestHybridGolden(t *testing.T) {
 	logfmttest.Golden(t, "testdata/hybrid.golden", got)
 }
 
-type line = map[string]string
-
 // Each request is one trace from server receive to echo reply.
 func TestOneTracePerRequest(t *testing.T) {
 	var out syncBuffer
