@@ -46,7 +46,13 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 	}
 	p.handler = logfmt.NewHandler(out, &handlerOpts)
 	if ex.logs != nil {
-		p.loggerProvider = newLoggerProvider(pl.resource, ex.logs)
+		size := defaultLogQueueSize
+		if pl.env.logQueueSize != nil {
+			size = *pl.env.logQueueSize
+		}
+		drops := newLogDropReporter(size, time.Now)
+		p.drops = append(p.drops, drops)
+		p.loggerProvider = newLoggerProvider(pl.resource, ex.logs, size, drops)
 	}
 	p.logger = slog.New(logHandler(cfg, p.handler, &handlerOpts, p.loggerProvider))
 
@@ -55,7 +61,7 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 		ex.spans = append([]*guardedSpanExporter{p.guard.spanExporter(exp, nil)}, ex.spans...)
 	}
 	for _, exp := range ex.spans {
-		drops := newDropReporter(pl.batch.MaxQueueSize, time.Now)
+		drops := newSpanDropReporter(pl.batch.MaxQueueSize, time.Now)
 		p.drops = append(p.drops, drops)
 		tail = append(tail, newExportQueue(exp, pl.batch, drops))
 	}

@@ -14,17 +14,20 @@ import (
 	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	collectorlogs "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
 )
 
-// gatedCollector is an OTLP HTTP trace receiver that holds every request
-// until its gate opens, and counts the spans of the requests it answers.
+// gatedCollector is an OTLP HTTP trace and log receiver that holds every
+// request until its gate opens, and counts the spans and log records of the
+// requests it answers.
 type gatedCollector struct {
 	gate     chan struct{}
 	gateOnce sync.Once
 	mu       sync.Mutex
 	spans    int
+	records  int
 	requests int
 }
 
@@ -39,6 +42,10 @@ func (c *gatedCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case <-c.gate:
 	case <-r.Context().Done():
 		return // the exporter gave up on this request: it is not delivered
+	}
+	if r.URL.Path == "/v1/logs" {
+		c.answerLogs(w, body)
+		return
 	}
 	var req collectortrace.ExportTraceServiceRequest
 	if err := proto.Unmarshal(body, &req); err != nil {
@@ -55,6 +62,26 @@ func (c *gatedCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.spans += n
 	c.mu.Unlock()
 	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(out)
+}
+
+func (c *gatedCollector) answerLogs(w http.ResponseWriter, body []byte) {
+	var req collectorlogs.ExportLogsServiceRequest
+	if err := proto.Unmarshal(body, &req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	n := 0
+	for _, rl := range req.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			n += len(sl.LogRecords)
+		}
+	}
+	c.mu.Lock()
+	c.records += n
+	c.mu.Unlock()
+	out, _ := proto.Marshal(&collectorlogs.ExportLogsServiceResponse{})
 	w.Header().Set("Content-Type", "application/x-protobuf")
 	_, _ = w.Write(out)
 }
@@ -160,4 +187,69 @@ func TestBlockingQueueDropsNothing(t *testing.T) {
 	if col.spans != goroutines*perG || len(handled) != 0 {
 		t.Errorf("collector got %d spans of %d; errors handled: %v", col.spans, goroutines*perG, handled)
 	}
+}
+
+// The same holds for log records sent with WithOTLPLogs: the SDK's batch
+// log processor drops the oldest record when its queue is full and says so
+// only to otel's internal logger. Every dropped record is counted through
+// the error handler: received + reported = logged.
+func TestDroppedLogRecordsAreAllReported(t *testing.T) {
+	const goroutines, perG = 8, 10_000
+	col := &gatedCollector{gate: make(chan struct{})}
+	srv := httptest.NewServer(col)
+	defer srv.Close()
+	otlpEnv(t, srv.URL, "http/protobuf")
+	t.Setenv("OTEL_TRACES_EXPORTER", "none")
+	t.Setenv("OTEL_METRICS_EXPORTER", "none")
+	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "120000")
+	t.Setenv("OTEL_BLRP_MAX_QUEUE_SIZE", "512")
+
+	logfmttest.KeepGlobals(t)
+	var mu sync.Mutex
+	var reports []spanlog.DroppedLogRecordsError
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		var dropped *spanlog.DroppedLogRecordsError
+		if errors.As(err, &dropped) {
+			mu.Lock()
+			reports = append(reports, *dropped)
+			mu.Unlock()
+		}
+	}))
+
+	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard), spanlog.WithOTLPLogs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range perG {
+				p.Logger().Info("record")
+			}
+		})
+	}
+	wg.Wait()
+	col.open()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown = %v", err)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	var dropped uint64
+	for _, r := range reports {
+		dropped += r.Count
+		if r.QueueSize != 512 {
+			t.Errorf("report %+v: queue size is not OTEL_BLRP_MAX_QUEUE_SIZE", r)
+		}
+	}
+	if len(reports) == 0 || dropped == 0 {
+		t.Fatalf("no drop reported, collector got %d of %d records", col.records, goroutines*perG)
+	}
+	if got := uint64(col.records) + dropped; got != goroutines*perG {
+		t.Errorf("collector got %d records, %d reported dropped: %d, want %d logged", col.records, dropped, got, goroutines*perG)
+	}
+	t.Logf("%d records delivered, %d dropped, %d reports", col.records, dropped, len(reports))
 }

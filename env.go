@@ -40,6 +40,8 @@ import (
 //	    OTLP HTTP exporters so that Shutdown can close its connections.
 //	OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_EXPORT_TIMEOUT,
 //	OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE
+//	OTEL_BLRP_MAX_QUEUE_SIZE, with WithOTLPLogs: spanlog counts the
+//	    records that queue drops. The SDK reads the other OTEL_BLRP_*.
 //
 // The OTLP exporters read the rest themselves: endpoint, headers,
 // compression, and everything of the gRPC exporters.
@@ -79,6 +81,7 @@ type otlpChoice struct {
 type envConfig struct {
 	traces, metrics, logs otlpChoice
 	batch                 batchSettings
+	logQueueSize          *int // OTEL_BLRP_MAX_QUEUE_SIZE; nil when unset
 }
 
 // readEnv reads and checks the environment. Logs are looked at only when
@@ -94,6 +97,9 @@ func readEnv(wantLogs bool) (envConfig, error) {
 	}
 	if wantLogs {
 		if env.logs, err = readOTLPChoice(signalLogs); err != nil {
+			return env, err
+		}
+		if env.logQueueSize, err = envPositive("OTEL_BLRP_MAX_QUEUE_SIZE"); err != nil {
 			return env, err
 		}
 	}

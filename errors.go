@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -16,15 +17,16 @@ const errorReportInterval = time.Minute
 // internal errors, such as failed exports while a collector is down, into
 // at most one WARN line per interval, the later ones counting what was
 // held back, instead of a line per failed batch. Reports of dropped spans
-// (DroppedSpansError), which spanlog already limits to one a minute, have
-// an interval of their own, so failed exports never hold them back. It is
-// safe for concurrent use.
+// and log records (DroppedSpansError, DroppedLogRecordsError), which
+// spanlog already limits to one a minute per queue, have an interval of
+// their own per type, so failed exports never hold them back. It is safe
+// for concurrent use.
 type errorReporter struct {
 	log *slog.Logger
 	now func() time.Time
 
 	mu    sync.Mutex
-	kinds map[bool]*reportState // by whether the error reports dropped spans
+	kinds map[reflect.Type]*reportState // by drop report type; nil for other errors
 }
 
 // reportState is what errorReporter remembers about one kind of error.
@@ -34,11 +36,13 @@ type reportState struct {
 }
 
 func (r *errorReporter) Handle(err error) {
-	var dropped *DroppedSpansError
-	kind := errors.As(err, &dropped)
+	var kind reflect.Type
+	if dropped, ok := errors.AsType[dropReport](err); ok {
+		kind = reflect.TypeOf(dropped)
+	}
 	r.mu.Lock()
 	if r.kinds == nil {
-		r.kinds = map[bool]*reportState{}
+		r.kinds = map[reflect.Type]*reportState{}
 	}
 	st := r.kinds[kind]
 	if st == nil {

@@ -29,7 +29,8 @@ func TestErrorReporterHoldsBackRepeats(t *testing.T) {
 }
 
 // A collector that is down fills the error handler with failed exports;
-// reports of dropped spans still get through.
+// reports of dropped spans and log records still get through, each on its
+// own schedule.
 func TestErrorReporterLetsDropReportsThrough(t *testing.T) {
 	var buf bytes.Buffer
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -39,5 +40,10 @@ func TestErrorReporterLetsDropReportsThrough(t *testing.T) {
 	r.Handle(&DroppedSpansError{Count: 7, Total: 7, QueueSize: 2048})
 	if !strings.Contains(buf.String(), "7 spans dropped") {
 		t.Errorf("the drop report was held back behind a failed export:\n%s", buf.String())
+	}
+	now = now.Add(time.Second)
+	r.Handle(&DroppedLogRecordsError{Count: 5, Total: 5, QueueSize: 2048})
+	if !strings.Contains(buf.String(), "5 log records dropped") {
+		t.Errorf("the log drop report was held back behind the span drop report:\n%s", buf.String())
 	}
 }

@@ -238,6 +238,7 @@ func TestNewFailureLeavesNothingRunning(t *testing.T) {
 		}, context.Background, "bogus"},
 		{"bad exporter name", map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, context.Background, "OTEL_TRACES_EXPORTER"},
 		{"bad queue size", map[string]string{"OTEL_BSP_MAX_QUEUE_SIZE": "lots"}, context.Background, "OTEL_BSP_MAX_QUEUE_SIZE"},
+		{"bad log queue size", map[string]string{"OTEL_BLRP_MAX_QUEUE_SIZE": "0"}, context.Background, "OTEL_BLRP_MAX_QUEUE_SIZE"},
 		{"cancelled while building exporters", map[string]string{
 			// The gRPC metrics and the HTTP logs exporters are built, then
 			// the HTTP span exporter fails on the cancelled context.

@@ -180,6 +180,7 @@ type guarded struct {
 	guard   *exportGuard
 	refusal *refusal
 	stopped sync.Once
+	queue   *admission // when set, told how many items left it with each export
 }
 
 func (g *exportGuard) guarded(r *refusal) guarded {
@@ -191,6 +192,9 @@ func (g *exportGuard) guarded(r *refusal) guarded {
 // refused the signal, within the guard's deadline, with its outcome
 // counted.
 func (e *guarded) export(ctx context.Context, signal string, n int, do func(context.Context) error) error {
+	if e.queue != nil {
+		defer e.queue.left(n)
+	}
 	if e.refusal.switchedOff() {
 		return nil
 	}
@@ -206,12 +210,10 @@ func (e *guarded) shutdown(ctx context.Context, do func(context.Context) error) 
 }
 
 // guardedSpanExporter is a span exporter behind an exportGuard and, for an
-// OTLP exporter, a refusal check. queue, when set, is told how many spans
-// left it with each export.
+// OTLP exporter, a refusal check.
 type guardedSpanExporter struct {
 	sdktrace.SpanExporter
 	guarded
-	queue *exportQueue
 }
 
 func (g *exportGuard) spanExporter(exp sdktrace.SpanExporter, r *refusal) *guardedSpanExporter {
@@ -219,9 +221,6 @@ func (g *exportGuard) spanExporter(exp sdktrace.SpanExporter, r *refusal) *guard
 }
 
 func (e *guardedSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	if e.queue != nil {
-		defer e.queue.left(len(spans))
-	}
 	return e.export(ctx, signalTraces, len(spans), func(ctx context.Context) error {
 		return e.SpanExporter.ExportSpans(ctx, spans)
 	})

@@ -20,21 +20,49 @@ const dropReportInterval = time.Minute
 // marker must never make it drop a span.
 const flushMarkerRoom = 64
 
-// exportQueue sits in front of the SDK's batch span processor and decides
-// itself which spans the queue takes, so that none is ever dropped
-// without being counted: the SDK's processor drops silently when its
-// queue is full. It admits a sampled span while fewer than size spans are
-// admitted and not yet through the exporter (the exporter tells it, see
-// left), and counts the others as dropped, which drops reports. The SDK
-// queue it feeds is larger by flushMarkerRoom, so it is never full. With
-// block set, it never drops: ending a span waits for room, as the SDK's
-// WithBlocking makes it. Safe for concurrent use.
-type exportQueue struct {
-	batch   sdktrace.SpanProcessor
+// admission decides which items an SDK batch processor's queue takes, so
+// that none is ever dropped without being counted: the SDK's processors
+// drop silently when their queue is full. It admits an item while fewer
+// than size admitted items have not yet gone through the exporter (the
+// exporter tells it, see left), and counts the others as dropped, which
+// drops reports. The SDK queue behind it is at least size, so it is never
+// full. With block set, it admits everything: the SDK's processor then
+// waits for room. Safe for concurrent use.
+type admission struct {
 	size    int64
 	block   bool
 	drops   *dropReporter
 	pending atomic.Int64
+}
+
+// admit reports whether the queue takes one more item; when it does not,
+// the item is counted as dropped.
+func (a *admission) admit() bool {
+	if a.block {
+		return true
+	}
+	if a.pending.Add(1) > a.size {
+		a.pending.Add(-1)
+		a.drops.add(1)
+		return false
+	}
+	return true
+}
+
+// left tells the admission that n items went through the exporter,
+// delivered or not.
+func (a *admission) left(n int) {
+	if !a.block {
+		a.pending.Add(-int64(n))
+	}
+	a.drops.reportDue()
+}
+
+// exportQueue sits in front of the SDK's batch span processor and admits
+// the spans its queue takes (see admission).
+type exportQueue struct {
+	batch   sdktrace.SpanProcessor
+	queue   *admission
 	stopped atomic.Bool
 }
 
@@ -43,8 +71,8 @@ var _ sdktrace.SpanProcessor = (*exportQueue)(nil)
 // newExportQueue returns the batch span processor opts describe, exporting
 // to exp, behind an exportQueue reporting drops through drops.
 func newExportQueue(exp *guardedSpanExporter, opts sdktrace.BatchSpanProcessorOptions, drops *dropReporter) *exportQueue {
-	q := &exportQueue{size: int64(opts.MaxQueueSize), block: opts.BlockOnQueueFull, drops: drops}
-	exp.queue = q
+	q := &exportQueue{queue: &admission{size: int64(opts.MaxQueueSize), block: opts.BlockOnQueueFull, drops: drops}}
+	exp.queue = q.queue
 	bspOpts := []sdktrace.BatchSpanProcessorOption{
 		sdktrace.WithBatchTimeout(opts.BatchTimeout),
 		sdktrace.WithExportTimeout(opts.ExportTimeout),
@@ -67,23 +95,9 @@ func (q *exportQueue) OnEnd(s sdktrace.ReadOnlySpan) {
 	if q.stopped.Load() || !s.SpanContext().IsSampled() {
 		return
 	}
-	if !q.block {
-		if q.pending.Add(1) > q.size {
-			q.pending.Add(-1)
-			q.drops.add(1)
-			return
-		}
+	if q.queue.admit() {
+		q.batch.OnEnd(s)
 	}
-	q.batch.OnEnd(s)
-}
-
-// left tells the queue that n spans went through the exporter, delivered
-// or not.
-func (q *exportQueue) left(n int) {
-	if !q.block {
-		q.pending.Add(-int64(n))
-	}
-	q.drops.reportDue()
 }
 
 func (q *exportQueue) ForceFlush(ctx context.Context) error { return q.batch.ForceFlush(ctx) }
@@ -110,11 +124,38 @@ func (e *DroppedSpansError) Error() string {
 		e.QueueSize, e.Count, e.Total)
 }
 
-// dropReporter counts dropped spans and reports them through otel.Handle:
-// the first at once, then at most once per dropReportInterval. Safe for
-// concurrent use.
+func (*DroppedSpansError) reportsDrops() {}
+
+// DroppedLogRecordsError is what spanlog passes to the OTel error handler
+// when log records sent with WithOTLPLogs were dropped because their
+// export queue was full, on the same schedule as DroppedSpansError. A
+// bigger queue (OTEL_BLRP_MAX_QUEUE_SIZE) or a faster collector avoids
+// them.
+type DroppedLogRecordsError struct {
+	Count     uint64 // records dropped since the last report
+	Total     uint64 // records dropped since New
+	QueueSize int
+}
+
+func (e *DroppedLogRecordsError) Error() string {
+	return fmt.Sprintf("spanlog: log export queue full (%d records): %d log records dropped since the last report, %d in all; raise OTEL_BLRP_MAX_QUEUE_SIZE",
+		e.QueueSize, e.Count, e.Total)
+}
+
+func (*DroppedLogRecordsError) reportsDrops() {}
+
+// dropReport is an error that reports dropped telemetry.
+type dropReport interface {
+	error
+	reportsDrops()
+}
+
+// dropReporter counts dropped items of one export queue and reports them
+// through otel.Handle, as the error newErr makes: the first at once, then
+// at most once per dropReportInterval. Safe for concurrent use.
 type dropReporter struct {
 	queueSize int
+	newErr    func(count, total uint64, queueSize int) dropReport
 	now       func() time.Time
 	handle    func(error)
 
@@ -124,11 +165,23 @@ type dropReporter struct {
 	lastReport time.Time
 }
 
-func newDropReporter(queueSize int, now func() time.Time) *dropReporter {
-	return &dropReporter{queueSize: queueSize, now: now, handle: otel.Handle}
+// newSpanDropReporter reports dropped spans as DroppedSpansError.
+func newSpanDropReporter(queueSize int, now func() time.Time) *dropReporter {
+	return &dropReporter{queueSize: queueSize, now: now, handle: otel.Handle,
+		newErr: func(count, total uint64, size int) dropReport {
+			return &DroppedSpansError{Count: count, Total: total, QueueSize: size}
+		}}
 }
 
-// add counts n dropped spans and reports them if a report is due.
+// newLogDropReporter reports dropped log records as DroppedLogRecordsError.
+func newLogDropReporter(queueSize int, now func() time.Time) *dropReporter {
+	return &dropReporter{queueSize: queueSize, now: now, handle: otel.Handle,
+		newErr: func(count, total uint64, size int) dropReport {
+			return &DroppedLogRecordsError{Count: count, Total: total, QueueSize: size}
+		}}
+}
+
+// add counts n dropped items and reports them if a report is due.
 func (d *dropReporter) add(n uint64) {
 	d.mu.Lock()
 	d.unreported += n
@@ -163,7 +216,7 @@ func (d *dropReporter) takeLocked(report bool) error {
 	if !report {
 		return nil
 	}
-	err := &DroppedSpansError{Count: d.unreported, Total: d.total, QueueSize: d.queueSize}
+	err := d.newErr(d.unreported, d.total, d.queueSize)
 	d.unreported, d.lastReport = 0, d.now()
 	return err
 }

@@ -180,7 +180,10 @@ func WithLogsAsSpanEvents() Option { return func(c *config) { c.logsAsSpanEvents
 // logger provider exporting OTLP logs, batched, to the endpoint the
 // OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT variables
 // name (protocol as for spans). Without an endpoint it does nothing.
-// Shutdown flushes the provider.
+// Shutdown flushes the provider. A record that finds the export queue
+// (OTEL_BLRP_MAX_QUEUE_SIZE records, 2048 by default) full is dropped and
+// counted: the OTel error handler gets a *DroppedLogRecordsError, on the
+// schedule WithBatchOptions describes for spans.
 func WithOTLPLogs() Option { return func(c *config) { c.otlpLogs = true } }
 
 // WithLoggerProvider also sends log records through the otelslog bridge to
