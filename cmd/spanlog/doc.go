@@ -18,8 +18,8 @@
 // make a new tree marked "(continued)"; a trace with spans still open after
 // --evict-after (1m) without a line, or at the end of the input, prints as
 // it is, marked incomplete. --trace, --errors and --slow select trees;
-// --follow keeps reading a growing file and lets time pass while the input
-// is quiet.
+// --follow keeps reading a growing file, across truncation and rotation
+// (like tail -F), and lets time pass while the input is quiet.
 //
 // "spanlog pretty" prints each line for people: time and coloured level
 // first, then the message, the record's attributes, and dimmed, ids cut to

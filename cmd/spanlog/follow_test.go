@@ -257,6 +257,57 @@ func TestFollowFile(t *testing.T) {
 	}
 }
 
+// --follow FILE follows the name, as tail -F does: when the file is
+// rotated (renamed, and a new file created under its name), it reads what
+// was still written to the old file, then the new file from its start.
+func TestFollowFileAcrossRotation(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	old, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	appendTo := func(f *os.File, s string) {
+		t.Helper()
+		if _, err := f.WriteString(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var first lines
+	first.open(0, traceHex(1), spanHex(1), "", "first")
+	first.close(time.Millisecond, "INFO", traceHex(1), spanHex(1), "", "first", 1)
+	appendTo(old, first.String())
+	f := startFollowing(t, nil, 2*time.Second, "tree", "--follow", "--evict-after", "1h", "--color", "never", path)
+	f.tickUntil("first", -1)
+
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	var late lines
+	late.raw("written to the old file after its rename")
+	appendTo(old, late.String())
+	rotated, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rotated.Close()
+	var second lines
+	second.open(time.Second, traceHex(2), spanHex(2), "", "second")
+	second.close(time.Second+time.Millisecond, "INFO", traceHex(2), spanHex(2), "", "second", 1)
+	appendTo(rotated, second.String())
+
+	got := f.tickUntil("second", -1)
+	if !strings.Contains(got, "written to the old file after its rename") {
+		t.Errorf("the old file's last line was not read before the new file:\n%s", got)
+	}
+	f.stop()
+	if _, code := f.rest(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
 // The same lines give the same trees whether read at once or followed.
 func TestFollowMatchesRead(t *testing.T) {
 	input, err := os.ReadFile(filepath.Join("testdata", "trading.log"))

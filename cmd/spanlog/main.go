@@ -257,7 +257,7 @@ func parseFlags(cmd string, args []string, helpOut io.Writer) (options, error) {
 	fs.StringVar(&o.color, "color", "auto", "colour: auto (when writing to a terminal and NO_COLOR is unset), always or never")
 	var traceID string
 	fs.StringVar(&traceID, "trace", "", "only the trace whose id starts with these hex digits")
-	followHelp := "keep reading FILE as it grows, like tail -f (one FILE at most, or standard input)"
+	followHelp := "keep reading FILE as it grows, across truncation and rotation, like tail -F (one FILE at most, or standard input)"
 	if o.tree {
 		followHelp += ", and let time pass while the input is quiet, so finished and stalled traces print without another line"
 	}
