@@ -62,8 +62,7 @@ func TestAsyncWriterAccountsForEveryLine(t *testing.T) {
 func TestAsyncWriterReportsFailuresOncePerRun(t *testing.T) {
 	var mu sync.Mutex
 	var reported int
-	restore := setErrorHandler(func(error) { mu.Lock(); reported++; mu.Unlock() })
-	defer restore()
+	setErrorHandler(t, func(error) { mu.Lock(); reported++; mu.Unlock() })
 	w := &countingWriter{err: errors.New("disk full")}
 	aw := NewAsyncWriter(w, 100)
 	for range 10 {
@@ -104,8 +103,7 @@ func (w *scriptedWriter) Write(p []byte) (int, error) {
 func TestAsyncWriterCountsEveryOutcome(t *testing.T) {
 	var mu sync.Mutex
 	var reported []error
-	restore := setErrorHandler(func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() })
-	defer restore()
+	setErrorHandler(t, func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() })
 	w := &scriptedWriter{steps: []string{"ok", "err", "short", "ok", "panic", "ok"}}
 	aw := NewAsyncWriter(w, 100)
 	for range 6 {

@@ -5,13 +5,15 @@ import (
 	"testing"
 
 	gologfmt "github.com/go-logfmt/logfmt"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"go.opentelemetry.io/otel"
 )
 
-// setErrorHandler routes otel.Handle to f until restore is called.
-func setErrorHandler(f func(error)) (restore func()) {
+// setErrorHandler routes otel.Handle to f until t ends, when the error
+// handler before it comes back.
+func setErrorHandler(t testing.TB, f func(error)) {
+	logfmttest.KeepGlobals(t)
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(f))
-	return func() { otel.SetErrorHandler(otel.ErrorHandlerFunc(func(error) {})) }
 }
 
 // pair is one decoded key/value.

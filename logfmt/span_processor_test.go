@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/spanlog/spanlog/storage"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -231,8 +230,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 
 func TestFailingWriterReportedOncePerBurst(t *testing.T) {
 	var reported []error
-	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { reported = append(reported, err) }))
-	t.Cleanup(func() { otel.SetErrorHandler(otel.ErrorHandlerFunc(func(error) {})) })
+	setErrorHandler(t, func(err error) { reported = append(reported, err) })
 
 	w := &countingWriter{err: errors.New("broken pipe")}
 	tp, _ := newTestProvider(t, NewSyncWriter(w))

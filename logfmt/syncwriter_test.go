@@ -60,8 +60,7 @@ func TestSyncWriterNestedErrorHandlerDoesNotDeadlock(t *testing.T) {
 		return out.Write(p)
 	}))
 	log := slog.New(NewHandler(sw, nil))
-	restore := setErrorHandler(func(err error) { log.Error("otel", "err", err) })
-	defer restore()
+	setErrorHandler(t, func(err error) { log.Error("otel", "err", err) })
 	noDeadlock(t, func() { log.Info("outer") })
 	if sw.NestedDropped() != 1 || !strings.Contains(out.String(), "msg=outer") {
 		t.Errorf("NestedDropped %d, out %q", sw.NestedDropped(), out.String())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spanlog/spanlog/logfmt/logfmttest"
 	"github.com/spanlog/spanlog/metricsproc"
 	"github.com/spanlog/spanlog/storage"
 	"go.opentelemetry.io/otel"
@@ -208,8 +209,8 @@ func TestCardinalityOverflowKeepsTotals(t *testing.T) {
 
 func TestMaxMetricNames(t *testing.T) {
 	var reported []error
+	logfmttest.KeepGlobals(t)
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { reported = append(reported, err) }))
-	t.Cleanup(func() { otel.SetErrorHandler(otel.ErrorHandlerFunc(func(error) {})) })
 	h := newHarness(t, nil, metricsproc.WithMaxMetricNames(2))
 	for _, name := range []string{"a", "b", "c", "d", "a"} {
 		_, span := h.tracer.Start(context.Background(), "op", trace.WithAttributes(attribute.String("metric_name", name)))
