@@ -50,7 +50,7 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 		if pl.env.logQueueSize != nil {
 			size = *pl.env.logQueueSize
 		}
-		drops := newLogDropReporter(size, time.Now)
+		drops := newDropReporter(size, time.Now, logDrops)
 		p.drops = append(p.drops, drops)
 		p.loggerProvider = newLoggerProvider(pl.resource, ex.logs, size, drops)
 	}
@@ -61,7 +61,7 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 		ex.spans = append([]*guardedSpanExporter{p.guard.spanExporter(exp, nil)}, ex.spans...)
 	}
 	for _, exp := range ex.spans {
-		drops := newSpanDropReporter(pl.batch.MaxQueueSize, time.Now)
+		drops := newDropReporter(pl.batch.MaxQueueSize, time.Now, spanDrops)
 		p.drops = append(p.drops, drops)
 		tail = append(tail, newExportQueue(exp, pl.batch, drops))
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,18 +27,23 @@ type gatedCollector struct {
 	gate     chan struct{}
 	gateOnce sync.Once
 	mu       sync.Mutex
-	spans    int
-	records  int
-	requests int
+	got      collected
+}
+
+// collected is what a gatedCollector answered for.
+type collected struct{ spans, records int }
+
+// received returns what c answered for so far.
+func (c *gatedCollector) received() collected {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.got
 }
 
 func (c *gatedCollector) open() { c.gateOnce.Do(func() { close(c.gate) }) }
 
 func (c *gatedCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	c.mu.Lock()
-	c.requests++
-	c.mu.Unlock()
 	select {
 	case <-c.gate:
 	case <-r.Context().Done():
@@ -59,7 +65,7 @@ func (c *gatedCollector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.mu.Lock()
-	c.spans += n
+	c.got.spans += n
 	c.mu.Unlock()
 	out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
 	w.Header().Set("Content-Type", "application/x-protobuf")
@@ -79,7 +85,7 @@ func (c *gatedCollector) answerLogs(w http.ResponseWriter, body []byte) {
 		}
 	}
 	c.mu.Lock()
-	c.records += n
+	c.got.records += n
 	c.mu.Unlock()
 	out, _ := proto.Marshal(&collectorlogs.ExportLogsServiceResponse{})
 	w.Header().Set("Content-Type", "application/x-protobuf")
@@ -106,25 +112,15 @@ func endSpansConcurrently(p *spanlog.Pipeline, goroutines, perG int) {
 // counted through the error handler: received + reported = ended.
 func TestDroppedSpansAreAllReported(t *testing.T) {
 	const goroutines, perG = 8, 10_000
-	col := &gatedCollector{gate: make(chan struct{})}
-	srv := httptest.NewServer(col)
-	defer srv.Close()
-	otlpEnv(t, srv.URL, "http/protobuf")
+	col := startGatedCollector(t)
 	t.Setenv("OTEL_METRICS_EXPORTER", "none")
-	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "120000")
 	t.Setenv("OTEL_BSP_MAX_QUEUE_SIZE", "512")
-
-	logfmttest.KeepGlobals(t)
-	var mu sync.Mutex
-	var reports []spanlog.DroppedSpansError
-	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
-		var dropped *spanlog.DroppedSpansError
-		if errors.As(err, &dropped) {
-			mu.Lock()
-			reports = append(reports, *dropped)
-			mu.Unlock()
+	reports := recordDrops(t, func(err error) (dropCount, bool) {
+		if e, ok := errors.AsType[*spanlog.DroppedSpansError](err); ok {
+			return dropCount(*e), true
 		}
-	}))
+		return dropCount{}, false
+	})
 
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard),
 		spanlog.WithBatchOptions(sdktrace.WithMaxExportBatchSize(128)))
@@ -132,42 +128,15 @@ func TestDroppedSpansAreAllReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	endSpansConcurrently(p, goroutines, perG)
-	col.open()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := p.Shutdown(ctx); err != nil {
-		t.Fatalf("Shutdown = %v", err)
-	}
-
-	mu.Lock()
-	defer mu.Unlock()
-	var dropped uint64
-	for _, r := range reports {
-		dropped += r.Count
-		if r.QueueSize != 512 {
-			t.Errorf("report %+v: queue size is not OTEL_BSP_MAX_QUEUE_SIZE", r)
-		}
-	}
-	if len(reports) == 0 || dropped == 0 {
-		t.Fatalf("no drop reported, collector got %d of %d spans", col.spans, goroutines*perG)
-	}
-	if last := reports[len(reports)-1]; last.Total != dropped {
-		t.Errorf("last report's total %d, the reports add up to %d", last.Total, dropped)
-	}
-	if got := uint64(col.spans) + dropped; got != goroutines*perG {
-		t.Errorf("collector got %d spans, %d reported dropped: %d, want %d ended", col.spans, dropped, got, goroutines*perG)
-	}
-	t.Logf("%d spans delivered, %d dropped, %d reports", col.spans, dropped, len(reports))
+	openAndShutDown(t, col, p)
+	checkAllDropsReported(t, reports(), 512, col.received().spans, goroutines*perG)
 }
 
 // With WithBlocking, a full queue makes span.End wait: nothing is dropped.
 func TestBlockingQueueDropsNothing(t *testing.T) {
 	const goroutines, perG = 8, 2_000
-	col := &gatedCollector{gate: make(chan struct{})}
+	col := startGatedCollector(t)
 	col.open()
-	srv := httptest.NewServer(col)
-	defer srv.Close()
-	otlpEnv(t, srv.URL, "http/protobuf")
 	t.Setenv("OTEL_METRICS_EXPORTER", "none")
 
 	logfmttest.KeepGlobals(t)
@@ -184,8 +153,8 @@ func TestBlockingQueueDropsNothing(t *testing.T) {
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Fatalf("Shutdown = %v", err)
 	}
-	if col.spans != goroutines*perG || len(handled) != 0 {
-		t.Errorf("collector got %d spans of %d; errors handled: %v", col.spans, goroutines*perG, handled)
+	if got := col.received().spans; got != goroutines*perG || len(handled) != 0 {
+		t.Errorf("collector got %d spans of %d; errors handled: %v", got, goroutines*perG, handled)
 	}
 }
 
@@ -195,26 +164,16 @@ func TestBlockingQueueDropsNothing(t *testing.T) {
 // the error handler: received + reported = logged.
 func TestDroppedLogRecordsAreAllReported(t *testing.T) {
 	const goroutines, perG = 8, 10_000
-	col := &gatedCollector{gate: make(chan struct{})}
-	srv := httptest.NewServer(col)
-	defer srv.Close()
-	otlpEnv(t, srv.URL, "http/protobuf")
+	col := startGatedCollector(t)
 	t.Setenv("OTEL_TRACES_EXPORTER", "none")
 	t.Setenv("OTEL_METRICS_EXPORTER", "none")
-	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "120000")
 	t.Setenv("OTEL_BLRP_MAX_QUEUE_SIZE", "512")
-
-	logfmttest.KeepGlobals(t)
-	var mu sync.Mutex
-	var reports []spanlog.DroppedLogRecordsError
-	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
-		var dropped *spanlog.DroppedLogRecordsError
-		if errors.As(err, &dropped) {
-			mu.Lock()
-			reports = append(reports, *dropped)
-			mu.Unlock()
+	reports := recordDrops(t, func(err error) (dropCount, bool) {
+		if e, ok := errors.AsType[*spanlog.DroppedLogRecordsError](err); ok {
+			return dropCount(*e), true
 		}
-	}))
+		return dropCount{}, false
+	})
 
 	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard), spanlog.WithOTLPLogs())
 	if err != nil {
@@ -229,27 +188,79 @@ func TestDroppedLogRecordsAreAllReported(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	openAndShutDown(t, col, p)
+	checkAllDropsReported(t, reports(), 512, col.received().records, goroutines*perG)
+}
+
+// startGatedCollector starts a gatedCollector, closed, and points the OTLP
+// HTTP exporters at it with a timeout long enough to wait for it.
+func startGatedCollector(t *testing.T) *gatedCollector {
+	t.Helper()
+	col := &gatedCollector{gate: make(chan struct{})}
+	srv := httptest.NewServer(col)
+	t.Cleanup(srv.Close)
+	otlpEnv(t, srv.URL, "http/protobuf")
+	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "120000")
+	return col
+}
+
+// openAndShutDown lets col answer, then shuts p down.
+func openAndShutDown(t *testing.T, col *gatedCollector, p *spanlog.Pipeline) {
+	t.Helper()
 	col.open()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := p.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown = %v", err)
 	}
+}
 
-	mu.Lock()
-	defer mu.Unlock()
+// dropCount is what a DroppedSpansError or a DroppedLogRecordsError says.
+type dropCount struct {
+	Count, Total uint64
+	QueueSize    int
+}
+
+// recordDrops keeps, for the rest of t, the reports the error handler
+// gets that as recognizes, and returns a function that returns them.
+func recordDrops(t *testing.T, as func(error) (dropCount, bool)) func() []dropCount {
+	logfmttest.KeepGlobals(t)
+	var mu sync.Mutex
+	var reports []dropCount
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		if r, ok := as(err); ok {
+			mu.Lock()
+			reports = append(reports, r)
+			mu.Unlock()
+		}
+	}))
+	return func() []dropCount {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(reports)
+	}
+}
+
+// checkAllDropsReported checks that reports from a queue of queueSize
+// count every one of the sent items the collector did not receive, and
+// that their running total adds up.
+func checkAllDropsReported(t *testing.T, reports []dropCount, queueSize, received, sent int) {
+	t.Helper()
 	var dropped uint64
 	for _, r := range reports {
 		dropped += r.Count
-		if r.QueueSize != 512 {
-			t.Errorf("report %+v: queue size is not OTEL_BLRP_MAX_QUEUE_SIZE", r)
+		if r.QueueSize != queueSize {
+			t.Errorf("report %+v: queue size is not %d", r, queueSize)
 		}
 	}
 	if len(reports) == 0 || dropped == 0 {
-		t.Fatalf("no drop reported, collector got %d of %d records", col.records, goroutines*perG)
+		t.Fatalf("no drop reported, collector got %d of %d", received, sent)
 	}
-	if got := uint64(col.records) + dropped; got != goroutines*perG {
-		t.Errorf("collector got %d records, %d reported dropped: %d, want %d logged", col.records, dropped, got, goroutines*perG)
+	if last := reports[len(reports)-1]; last.Total != dropped {
+		t.Errorf("last report's total %d, the reports add up to %d", last.Total, dropped)
 	}
-	t.Logf("%d records delivered, %d dropped, %d reports", col.records, dropped, len(reports))
+	if got := uint64(received) + dropped; got != uint64(sent) {
+		t.Errorf("collector got %d, %d reported dropped: %d, want %d sent", received, dropped, got, sent)
+	}
+	t.Logf("%d delivered, %d dropped, %d reports", received, dropped, len(reports))
 }

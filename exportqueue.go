@@ -165,20 +165,18 @@ type dropReporter struct {
 	lastReport time.Time
 }
 
-// newSpanDropReporter reports dropped spans as DroppedSpansError.
-func newSpanDropReporter(queueSize int, now func() time.Time) *dropReporter {
-	return &dropReporter{queueSize: queueSize, now: now, handle: otel.Handle,
-		newErr: func(count, total uint64, size int) dropReport {
-			return &DroppedSpansError{Count: count, Total: total, QueueSize: size}
-		}}
+// newDropReporter reports the drops of a queue of queueSize items as
+// newErr makes them: spanDrops or logDrops.
+func newDropReporter(queueSize int, now func() time.Time, newErr func(count, total uint64, queueSize int) dropReport) *dropReporter {
+	return &dropReporter{queueSize: queueSize, now: now, handle: otel.Handle, newErr: newErr}
 }
 
-// newLogDropReporter reports dropped log records as DroppedLogRecordsError.
-func newLogDropReporter(queueSize int, now func() time.Time) *dropReporter {
-	return &dropReporter{queueSize: queueSize, now: now, handle: otel.Handle,
-		newErr: func(count, total uint64, size int) dropReport {
-			return &DroppedLogRecordsError{Count: count, Total: total, QueueSize: size}
-		}}
+func spanDrops(count, total uint64, queueSize int) dropReport {
+	return &DroppedSpansError{Count: count, Total: total, QueueSize: queueSize}
+}
+
+func logDrops(count, total uint64, queueSize int) dropReport {
+	return &DroppedLogRecordsError{Count: count, Total: total, QueueSize: queueSize}
 }
 
 // add counts n dropped items and reports them if a report is due.

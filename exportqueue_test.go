@@ -10,7 +10,7 @@ import (
 // since the last report, and whatever is left at flush (Shutdown).
 func TestDropReporterReportsOncePerMinute(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	d := newSpanDropReporter(256, func() time.Time { return now })
+	d := newDropReporter(256, func() time.Time { return now }, spanDrops)
 	var reports []DroppedSpansError
 	d.handle = func(err error) {
 		var dropped *DroppedSpansError
