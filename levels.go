@@ -2,7 +2,6 @@ package spanlog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -57,9 +56,6 @@ func (p *Pipeline) Levels() *levels.Switch { return p.levels }
 // line. It returns an error, and changes nothing, when directives is
 // malformed. Safe for concurrent use.
 func (p *Pipeline) SetLevels(directives string, ttl time.Duration) error {
-	if ttl < 0 {
-		return errors.New("spanlog: SetLevels: negative ttl")
-	}
 	_, err := p.levels.Set(directives, ttl)
 	return err
 }

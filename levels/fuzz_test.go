@@ -37,8 +37,5 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(filter, again) {
 			t.Fatalf("Parse(%q) and Parse(its String %q) differ:\n%#v\n%#v", text, canonical, filter, again)
 		}
-		if again.String() != canonical {
-			t.Fatalf("canonical text is not stable: %q then %q", canonical, again.String())
-		}
 	})
 }

@@ -121,7 +121,7 @@ func TestEventLevelWithoutSpans(t *testing.T) {
 		"nil span":           nil,
 		"context without":    trace.SpanFromContext(context.Background()),
 		"remote span":        trace.SpanFromContext(trace.ContextWithRemoteSpanContext(context.Background(), remoteSC())),
-		"SDK span, no scope": startSpan(t, newProvider(t, sw, nil).Tracer("t"), "other"),
+		"SDK span, no scope": trace.SpanFromContext(startNested(t, context.Background(), newProvider(t, sw, nil).Tracer("t"), span{"other", nil})),
 	} {
 		if got := sw.EventLevel(pc, span); got != errl {
 			t.Errorf("%s: EventLevel = %v, want the package's %v", name, got, errl)
@@ -136,12 +136,6 @@ func remoteSC() trace.SpanContext {
 	return trace.NewSpanContext(trace.SpanContextConfig{
 		TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}, TraceFlags: trace.FlagsSampled, Remote: true,
 	})
-}
-
-func startSpan(t *testing.T, tracer trace.Tracer, name string) trace.Span {
-	_, s := tracer.Start(context.Background(), name)
-	t.Cleanup(func() { s.End() })
-	return s
 }
 
 // TestEscapedPackagePath checks that a package whose last path element

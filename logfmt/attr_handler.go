@@ -45,14 +45,7 @@ func NewAttrHandler(emit func(context.Context, slog.Record) error, opts *Handler
 // Enabled reports whether level is at or above the handler's minimum
 // level, or, with Levels set, whether a directive could let it through.
 func (h *AttrHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	if h.opts.Levels != nil {
-		return h.opts.Levels.Enabled(ctx, level)
-	}
-	min := slog.LevelInfo
-	if h.opts.Level != nil {
-		min = h.opts.Level.Level()
-	}
-	return level >= min
+	return h.opts.levelEnabled(ctx, level)
 }
 
 // WithAttrs returns an AttrHandler whose records carry attrs, flattened

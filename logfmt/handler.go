@@ -115,21 +115,24 @@ func orDiscard(w io.Writer) io.Writer {
 // With a TailBuffer it also reports true below that level when ctx holds a
 // recording span, whose records may be held.
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
-	if h.opts.Levels != nil {
-		if h.opts.Levels.Enabled(ctx, level) {
-			return true
-		}
-	} else if level >= h.minLevel() {
-		return true
-	}
-	return h.opts.TailBuffer != nil && h.opts.TailBuffer.wants(ctx)
+	return h.opts.levelEnabled(ctx, level) || h.opts.TailBuffer != nil && h.opts.TailBuffer.wants(ctx)
 }
 
-func (h *Handler) minLevel() slog.Level {
-	if h.opts.Level != nil {
-		return h.opts.Level.Level()
+// minLevel is Level's level, or INFO when Level is nil.
+func (o *HandlerOptions) minLevel() slog.Level {
+	if o.Level != nil {
+		return o.Level.Level()
 	}
 	return slog.LevelInfo
+}
+
+// levelEnabled reports whether a record at level may print in ctx: by the
+// directives when Levels is set, else by the minimum level.
+func (o *HandlerOptions) levelEnabled(ctx context.Context, level slog.Level) bool {
+	if o.Levels != nil {
+		return o.Levels.Enabled(ctx, level)
+	}
+	return level >= o.minLevel()
 }
 
 // WithAttrs returns a Handler whose lines carry attrs, formatted once now.

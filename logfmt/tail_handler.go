@@ -26,9 +26,11 @@ func (h *Handler) decide(level slog.Level, pc uintptr, span trace.Span) action {
 	if h.opts.TailBuffer == nil && h.opts.Levels == nil {
 		return printRecord
 	}
-	min := h.minLevel()
+	var min slog.Level
 	if sw := h.opts.Levels; sw != nil {
 		min = sw.EventLevel(pc, span)
+	} else {
+		min = h.opts.minLevel()
 	}
 	switch {
 	case level >= min:
