@@ -57,10 +57,12 @@ func build(ctx context.Context, cfg *config, pl *plan) (*Pipeline, error) {
 	p.logger = slog.New(logHandler(cfg, p.handler, &handlerOpts, p.loggerProvider))
 
 	var tail []sdktrace.SpanProcessor
+	// The caller's exporters first, in the order given, then the OTLP one.
+	spans := make([]*guardedSpanExporter, 0, len(cfg.exporters)+len(ex.spans))
 	for _, exp := range cfg.exporters {
-		ex.spans = append([]*guardedSpanExporter{p.guard.spanExporter(exp, nil)}, ex.spans...)
+		spans = append(spans, p.guard.spanExporter(exp, nil))
 	}
-	for _, exp := range ex.spans {
+	for _, exp := range append(spans, ex.spans...) {
 		drops := newDropReporter(pl.batch.MaxQueueSize, time.Now, spanDrops)
 		p.drops = append(p.drops, drops)
 		tail = append(tail, newExportQueue(exp, pl.batch, drops))

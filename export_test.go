@@ -343,3 +343,44 @@ func TestExportersShutDownTogether(t *testing.T) {
 		}
 	}
 }
+
+// orderedExporter appends its name to a shared log at each export.
+type orderedExporter struct {
+	name string
+	mu   *sync.Mutex
+	log  *[]string
+}
+
+func (e orderedExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	*e.log = append(*e.log, e.name)
+	return nil
+}
+
+func (orderedExporter) Shutdown(context.Context) error { return nil }
+
+// Exporters given with WithSpanExporter sit in the chain in the order
+// given, so ForceFlush exports to them in that order.
+func TestSpanExportersKeepTheirOrder(t *testing.T) {
+	hermeticEnv(t)
+	var mu sync.Mutex
+	var log []string
+	p, err := spanlog.New(context.Background(), spanlog.WithWriter(io.Discard),
+		spanlog.WithSpanExporter(orderedExporter{"first", &mu, &log}),
+		spanlog.WithSpanExporter(orderedExporter{"second", &mu, &log}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Shutdown(context.Background())
+	_, span := p.TracerProvider().Tracer("t").Start(context.Background(), "op")
+	span.End()
+	if err := p.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(log, ",") != "first,second" {
+		t.Errorf("exported to %v, want first then second", log)
+	}
+}
