@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/spanlog/spanlog/levels"
@@ -189,7 +190,7 @@ func (p *Pipeline) refusal(signal string) *refusal {
 // reportRefused writes the one WARN line about a signal the OTLP endpoint
 // refuses.
 func (p *Pipeline) reportRefused(signal string, err error) {
-	name := map[string]string{signalTraces: "traces", signalMetrics: "metrics", signalLogs: "logs"}[signal]
+	name := strings.ToLower(signal)
 	if p.logger == nil {
 		otel.Handle(err)
 		return

@@ -71,7 +71,6 @@ const defaultOTLPTimeout = 10 * time.Second
 // otlpChoice is what the environment asks of one signal: no export when
 // protocol is "", else OTLP over protocol.
 type otlpChoice struct {
-	signal   string
 	protocol string
 	timeout  time.Duration // HTTP only
 	tls      *tls.Config   // HTTP only; nil for the default
@@ -109,7 +108,7 @@ func readEnv(wantLogs bool) (envConfig, error) {
 
 // readOTLPChoice decides whether signal is exported, and how.
 func readOTLPChoice(signal string) (otlpChoice, error) {
-	c := otlpChoice{signal: signal}
+	var c otlpChoice
 	exporterVar := "OTEL_" + signal + "_EXPORTER"
 	switch name := strings.TrimSpace(os.Getenv(exporterVar)); name {
 	case "none":

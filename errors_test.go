@@ -47,3 +47,19 @@ func TestErrorReporterLetsDropReportsThrough(t *testing.T) {
 		t.Errorf("the log drop report was held back behind the span drop report:\n%s", buf.String())
 	}
 }
+
+func TestItemNoun(t *testing.T) {
+	for _, c := range []struct {
+		signal string
+		n      uint64
+		want   string
+	}{
+		{signalTraces, 1, "span"}, {signalTraces, 2, "spans"},
+		{signalMetrics, 1, "metric batch"}, {signalMetrics, 0, "metric batches"},
+		{signalLogs, 1, "log record"}, {signalLogs, 7, "log records"},
+	} {
+		if got := itemNoun(c.signal, c.n); got != c.want {
+			t.Errorf("itemNoun(%s, %d) = %q, want %q", c.signal, c.n, got, c.want)
+		}
+	}
+}

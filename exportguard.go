@@ -2,7 +2,6 @@ package spanlog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -82,11 +81,21 @@ func (g *exportGuard) lostError() error {
 }
 
 func itemNoun(signal string, n uint64) string {
-	noun := map[string]string{signalTraces: "span", signalMetrics: "metric batch", signalLogs: "log record"}[signal]
-	if n != 1 {
-		noun += map[bool]string{true: "es", false: "s"}[strings.HasSuffix(noun, "batch")]
+	one := n == 1
+	switch {
+	case signal == signalTraces && one:
+		return "span"
+	case signal == signalTraces:
+		return "spans"
+	case signal == signalMetrics && one:
+		return "metric batch"
+	case signal == signalMetrics:
+		return "metric batches"
+	case one:
+		return "log record"
+	default:
+		return "log records"
 	}
-	return noun
 }
 
 // refusal tells that an OTLP endpoint does not take a signal at all, as a
@@ -113,11 +122,7 @@ func (r *refusal) check(err error) error {
 }
 
 func (r *refusal) refused(err error) bool {
-	if s, ok := status.FromError(err); ok && s.Code() == codes.Unimplemented {
-		return true
-	}
-	var se interface{ GRPCStatus() *status.Status }
-	if errors.As(err, &se) && se.GRPCStatus().Code() == codes.Unimplemented {
+	if status.Code(err) == codes.Unimplemented { // status.Code unwraps
 		return true
 	}
 	if r.status != nil {

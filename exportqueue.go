@@ -180,41 +180,28 @@ func logDrops(count, total uint64, queueSize int) dropReport {
 }
 
 // add counts n dropped items and reports them if a report is due.
-func (d *dropReporter) add(n uint64) {
-	d.mu.Lock()
-	d.unreported += n
-	d.total += n
-	d.mu.Unlock()
-	d.reportDue()
-}
+func (d *dropReporter) add(n uint64) { d.report(n, false) }
 
 // reportDue reports the unreported drops when the last report is at least
 // an interval old.
-func (d *dropReporter) reportDue() {
-	d.mu.Lock()
-	due := d.unreported > 0 && (d.lastReport.IsZero() || d.now().Sub(d.lastReport) >= dropReportInterval)
-	err := d.takeLocked(due)
-	d.mu.Unlock()
-	if err != nil {
-		d.handle(err)
-	}
-}
+func (d *dropReporter) reportDue() { d.report(0, false) }
 
 // flush reports the unreported drops now; Shutdown calls it.
-func (d *dropReporter) flush() {
+func (d *dropReporter) flush() { d.report(0, true) }
+
+// report counts n more drops and reports all unreported ones when there
+// are any and now is forced or a report is due; it takes the lock once.
+func (d *dropReporter) report(n uint64, now bool) {
 	d.mu.Lock()
-	err := d.takeLocked(d.unreported > 0)
+	d.unreported += n
+	d.total += n
+	var err error
+	if d.unreported > 0 && (now || d.lastReport.IsZero() || d.now().Sub(d.lastReport) >= dropReportInterval) {
+		err = d.newErr(d.unreported, d.total, d.queueSize)
+		d.unreported, d.lastReport = 0, d.now()
+	}
 	d.mu.Unlock()
 	if err != nil {
 		d.handle(err)
 	}
-}
-
-func (d *dropReporter) takeLocked(report bool) error {
-	if !report {
-		return nil
-	}
-	err := d.newErr(d.unreported, d.total, d.queueSize)
-	d.unreported, d.lastReport = 0, d.now()
-	return err
 }

@@ -24,14 +24,16 @@ func Latency(s sdktrace.ReadOnlySpan) (float64, bool) { return keys.LatencyAttri
 type endedSpan struct {
 	sdktrace.ReadOnlySpan
 	attrs  []attribute.KeyValue
-	events []sdktrace.Event // nil: the span's own, which hold no secret
+	events []sdktrace.Event // with redaction on, the span's own, secrets hidden
 }
 
 // Attributes returns the span's attributes with latency_ms last. The slice
 // is shared by every reader and must not be modified.
 func (s *endedSpan) Attributes() []attribute.KeyValue { return s.attrs }
 
-// Events returns the span's events, with redacted values hidden.
+// Events returns the span's events, with redacted values hidden. With
+// redaction on, the slice is shared by every reader and must not be
+// modified.
 func (s *endedSpan) Events() []sdktrace.Event {
 	if s.events != nil {
 		return s.events
@@ -59,24 +61,19 @@ func ended(s sdktrace.ReadOnlySpan, secret *redact.Keys) sdktrace.ReadOnlySpan {
 	}
 	e.attrs = append(e.attrs, latency)
 	if secret != nil {
-		e.events = redactEvents(s.Events(), secret)
+		e.events = s.Events() // the SDK's copy, kept for every reader
+		redactEvents(e.events, secret)
 	}
 	return e
 }
 
-// redactEvents returns copies of events with secret values hidden, or nil
-// when no event holds a secret.
-func redactEvents(events []sdktrace.Event, secret *redact.Keys) []sdktrace.Event {
-	if secret == nil {
-		return nil
-	}
-	var out []sdktrace.Event
+// redactEvents hides the secret values of events, giving each event that
+// holds one a redacted copy of its attributes (the originals are the
+// span's).
+func redactEvents(events []sdktrace.Event, secret *redact.Keys) {
 	for i, ev := range events {
 		if !slices.ContainsFunc(ev.Attributes, func(kv attribute.KeyValue) bool { return secret.Match(string(kv.Key)) }) {
 			continue
-		}
-		if out == nil {
-			out = slices.Clone(events)
 		}
 		attrs := slices.Clone(ev.Attributes)
 		for j, kv := range attrs {
@@ -84,9 +81,8 @@ func redactEvents(events []sdktrace.Event, secret *redact.Keys) []sdktrace.Event
 				attrs[j].Value = redactedValue
 			}
 		}
-		out[i].Attributes = attrs
+		events[i].Attributes = attrs
 	}
-	return out
 }
 
 // Ended spans with up to 32 attributes take one allocation: the wrapper

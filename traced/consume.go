@@ -86,17 +86,17 @@ func (c *consumer[T]) customStartOptions(ctx context.Context, m Message[T], wait
 		attrs = append(attrs, attribute.Float64(QueueTimeKey, wait))
 	}
 	start := c.startOptions(attrs...)
+	linkSender := false // the sender is a link, not the parent
 	if parent, ok := c.parentOf(m.Payload); ok {
 		ctx = trace.ContextWithRemoteSpanContext(ctx, parent.spanContext)
 		ctx = parent.baggage.into(ctx)
-		if m.spanContext.IsValid() {
-			start = append(start, trace.WithLinks(m.Link()))
-		}
+		linkSender = true
 	} else if c.linkedRoot {
 		start = append(start, trace.WithNewRoot())
-		if m.spanContext.IsValid() {
-			start = append(start, trace.WithLinks(m.Link()))
-		}
+		linkSender = true
+	}
+	if linkSender && m.spanContext.IsValid() {
+		start = append(start, trace.WithLinks(m.Link()))
 	}
 	if len(c.linkers) > 0 {
 		start = c.appendIndexLinks(start, m.Payload)
