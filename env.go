@@ -201,13 +201,19 @@ func readBatchSettings() (batchSettings, error) {
 // getenv returns the value of the last of names that is set and not
 // blank: pass the general variable first, the specific one last.
 func getenv(names ...string) string {
-	var v string
+	_, v := lastSet(names)
+	return v
+}
+
+// lastSet returns the last of names that is set and not blank, and its
+// value trimmed; "" and "" when none is.
+func lastSet(names []string) (name, value string) {
 	for _, n := range names {
-		if s := strings.TrimSpace(os.Getenv(n)); s != "" {
-			v = s
+		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
+			name, value = n, v
 		}
 	}
-	return v
+	return name, value
 }
 
 // envMillis reads a non-negative number of milliseconds, as getenv picks
@@ -236,19 +242,16 @@ func envPositive(name string) (*int, error) {
 	return n, nil
 }
 
+// envInt reads an integer, as getenv picks it, and the variable it came
+// from; nil when unset.
 func envInt(names ...string) (*int, string, error) {
-	name := ""
-	for _, n := range names {
-		if strings.TrimSpace(os.Getenv(n)) != "" {
-			name = n
-		}
-	}
+	name, value := lastSet(names)
 	if name == "" {
 		return nil, "", nil
 	}
-	v, err := strconv.Atoi(strings.TrimSpace(os.Getenv(name)))
+	v, err := strconv.Atoi(value)
 	if err != nil {
-		return nil, name, fmt.Errorf("spanlog: %s=%q is not a whole number", name, os.Getenv(name))
+		return nil, name, fmt.Errorf("spanlog: %s=%q is not a whole number", name, value)
 	}
 	return &v, name, nil
 }
