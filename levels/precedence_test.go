@@ -147,6 +147,20 @@ func TestEscapedPackagePath(t *testing.T) {
 	}
 }
 
+func TestPackagePath(t *testing.T) {
+	for fn, want := range map[string]string{
+		"main.main":                        "main",
+		"example.com/app/db.(*Conn).Query": "example.com/app/db",
+		"example.com/app/db.Open.func1":    "example.com/app/db",
+		"github.com/x/y.v2/pkg.F":          "github.com/x/y.v2/pkg",
+		"":                                 "",
+	} {
+		if got := levels.PackagePath(fn); got != want {
+			t.Errorf("PackagePath(%q) = %q, want %q", fn, got, want)
+		}
+	}
+}
+
 func TestFloor(t *testing.T) {
 	for _, c := range []struct {
 		directives string

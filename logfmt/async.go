@@ -98,11 +98,7 @@ func (a *AsyncWriter) writeLine(line []byte) (err error) {
 			err = fmt.Errorf("logfmt: async writer: underlying writer panicked: %v", v)
 		}
 	}()
-	n, err := a.w.Write(line)
-	if err == nil && n < len(line) {
-		err = io.ErrShortWrite
-	}
-	return err
+	return writeWhole(a.w, line)
 }
 
 // Shutdown stops taking lines and writes those queued, returning when done

@@ -128,13 +128,7 @@ func (l *line) attr(rep replaceFunc, lim limits, a slog.Attr, c class) {
 	if lim.secret(a.Key) {
 		a.Value = redactedValue
 	}
-	if len(l.prefix.text) > 0 {
-		l.leaf(a.Key, a.Value, c, lim)
-		return
-	}
-	start, keyEnd := l.appendTopKey(a.Key, c, lim)
-	l.b = appendSlogValue(l.b, a.Value, lim)
-	l.addPair(start, keyEnd, c)
+	l.leaf(a.Key, a.Value, c, lim)
 }
 
 func (l *line) groupNames() *[]string { return &l.groups }

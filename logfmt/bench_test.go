@@ -47,17 +47,21 @@ func spanWithFields(t testing.TB, n int) (context.Context, func()) {
 // BenchmarkHandler runs spanlog's handler beside slog.TextHandler on the
 // same record, in the same run. Inside a span, spanlog also prints the span
 // and trace ids and the span's 8 stored fields; TextHandler has no span to
-// print. Compare with benchstat:
+// print. spanlog.nocache prints the stored fields without the field cache,
+// which shows what the cache saves. Compare with benchstat:
 //
 //	go test ./logfmt -run '^$' -bench Handler -count 6 | tee new.txt
 func BenchmarkHandler(b *testing.B) {
 	spanCtx, end := spanWithFields(b, 8)
 	defer end()
+	noCache := NewHandler(io.Discard, nil)
+	noCache.fields = nil
 	handlers := []struct {
 		name string
 		h    slog.Handler
 	}{
 		{"spanlog", NewHandler(io.Discard, nil)},
+		{"spanlog.nocache", noCache},
 		{"slog.TextHandler", slog.NewTextHandler(io.Discard, nil)},
 	}
 	for _, where := range []struct {

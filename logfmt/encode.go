@@ -38,17 +38,18 @@ var plainValueByte = func() (t [256]bool) {
 // written \xNN. Distinct keys therefore print distinct. An empty key is
 // written as !BADKEY.
 func appendKey(b []byte, k string) []byte {
-	if plain := plainPrefix(k); plain == len(k) && plain > 0 {
+	plain := plainPrefix(k)
+	if plain == len(k) && plain > 0 {
 		return append(b, k...) // the common key, inlined
 	}
-	return appendEscapedKey(b, k)
+	return appendEscapedKey(b, k, plain)
 }
 
-func appendEscapedKey(b []byte, k string) []byte {
+// appendEscapedKey appends k, whose first plain bytes need no escape.
+func appendEscapedKey(b []byte, k string, plain int) []byte {
 	if k == "" {
 		return append(b, badKey...)
 	}
-	plain := plainPrefix(k)
 	b = append(b, k[:plain]...)
 	for i := plain; i < len(k); {
 		c := k[i]

@@ -52,6 +52,7 @@ var sdkSpanType = func() reflect.Type {
 
 // appendSpanFields appends the stored fields of span as appendFields does,
 // from the cache when it can.
+// A nil c prints without the cache.
 func (c *fieldCache) appendSpanFields(l *line, span trace.Span, lim limits) {
 	fields := spanFields(span)
 	if len(fields) == 0 {

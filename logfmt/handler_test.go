@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/spanlog/spanlog/levels"
 	"log/slog"
 	"strings"
 	"sync"
@@ -177,20 +176,6 @@ func TestAddSource(t *testing.T) {
 	}
 	if got, _ := get(line, "location"); !strings.HasPrefix(got, "logfmt/handler_test.go:") {
 		t.Errorf("location = %q", got)
-	}
-}
-
-func TestPackagePath(t *testing.T) {
-	for fn, want := range map[string]string{
-		"main.main":                        "main",
-		"example.com/app/db.(*Conn).Query": "example.com/app/db",
-		"example.com/app/db.Open.func1":    "example.com/app/db",
-		"github.com/x/y.v2/pkg.F":          "github.com/x/y.v2/pkg",
-		"":                                 "",
-	} {
-		if got := levels.PackagePath(fn); got != want {
-			t.Errorf("PackagePath(%q) = %q, want %q", fn, got, want)
-		}
 	}
 }
 

@@ -166,9 +166,15 @@ func (l *line) write(w io.Writer) error {
 		return nil
 	}
 	l.b = append(l.b, '\n')
-	n, err := w.Write(l.b[1:])
-	if err == nil && n < len(l.b)-1 {
-		err = io.ErrShortWrite // a writer taking part of a line must say why
+	return writeWhole(w, l.b[1:])
+}
+
+// writeWhole writes p with one Write; a writer that takes part of p
+// without saying why gets io.ErrShortWrite.
+func writeWhole(w io.Writer, p []byte) error {
+	n, err := w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
 	}
 	return err
 }

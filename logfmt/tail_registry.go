@@ -56,13 +56,18 @@ func (b *TailBuffer) spanStarted(s sdktrace.ReadWriteSpan) {
 func (b *TailBuffer) spanEnded(s sdktrace.ReadOnlySpan) (o outcome, replay, ok bool) {
 	key := keyOf(s.SpanContext())
 	failed := s.Status().Code == codes.Error
-	b.mu.Lock()
+	b.mu.RLock() // most spans are not roots: a read suffices
 	t := b.spans[key]
+	b.mu.RUnlock()
 	if t == nil || t.root != key {
-		b.mu.Unlock()
 		if t != nil && failed {
 			t.failed.Store(true)
 		}
+		return outcome{}, false, false
+	}
+	b.mu.Lock()
+	if b.spans[key] != t { // evicted meanwhile, which closed it
+		b.mu.Unlock()
 		return outcome{}, false, false
 	}
 	b.unlink(t)

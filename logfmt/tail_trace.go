@@ -18,12 +18,11 @@ type heldTrace struct {
 
 	failed atomic.Bool // a span under the root failed, or an error was logged
 
-	mu           sync.Mutex
-	done         bool       // the root ended or was evicted: nothing more is held
-	held         *heldLines // nil until the first record is held
-	overLimit    int        // records dropped over WithRecordsPerTrace
-	overMemory   int        // records not held for WithHeldBytes
-	bytesCounted int        // bytes of held counted in the buffer's used
+	mu         sync.Mutex
+	done       bool       // the root ended or was evicted: nothing more is held
+	held       *heldLines // nil until the first record is held; its buf is counted in the buffer's used
+	overLimit  int        // records dropped over WithRecordsPerTrace
+	overMemory int        // records not held for WithHeldBytes
 }
 
 // heldLines are lines back to back in one buffer, oldest first. Dropping
@@ -33,7 +32,14 @@ type heldLines struct {
 	buf   []byte
 	ends  []int // where each line ends in buf
 	first int   // index in ends of the oldest line kept
-	start int   // where that line starts in buf
+}
+
+// start returns where the oldest line kept starts in buf.
+func (h *heldLines) start() int {
+	if h.first == 0 {
+		return 0
+	}
+	return h.ends[h.first-1]
 }
 
 func (h *heldLines) len() int {
@@ -45,7 +51,7 @@ func (h *heldLines) len() int {
 
 // line returns the i-th line kept, oldest first.
 func (h *heldLines) line(i int) []byte {
-	start := h.start
+	start := h.start()
 	if i > 0 {
 		start = h.ends[h.first+i-1]
 	}
@@ -53,10 +59,7 @@ func (h *heldLines) line(i int) []byte {
 }
 
 // dropOldest forgets the oldest line kept.
-func (h *heldLines) dropOldest() {
-	h.start = h.ends[h.first]
-	h.first++
-}
+func (h *heldLines) dropOldest() { h.first++ }
 
 // compact moves the lines kept to the front of buf, once the dropped ones
 // are as many, and returns how many bytes it freed.
@@ -64,14 +67,14 @@ func (h *heldLines) compact() int {
 	if h.first == 0 || h.first < h.len() {
 		return 0
 	}
-	freed := h.start
+	freed := h.start()
 	h.buf = h.buf[:copy(h.buf, h.buf[freed:])]
 	n := copy(h.ends, h.ends[h.first:])
 	h.ends = h.ends[:n]
 	for i := range h.ends {
 		h.ends[i] -= freed
 	}
-	h.first, h.start = 0, 0
+	h.first = 0
 	return freed
 }
 
@@ -112,13 +115,11 @@ func (t *heldTrace) hold(b *TailBuffer, line []byte) {
 	}
 	if freed := t.held.compact(); freed > 0 {
 		b.release(freed)
-		t.bytesCounted -= freed
 	}
 	if !b.reserve(len(line)) {
 		t.overMemory++
 		return
 	}
-	t.bytesCounted += len(line)
 	t.held.add(line)
 }
 
@@ -140,8 +141,9 @@ func (t *heldTrace) close(b *TailBuffer) (outcome, bool) {
 		return outcome{}, false
 	}
 	t.done = true
-	b.release(t.bytesCounted)
-	t.bytesCounted = 0
+	if t.held != nil {
+		b.release(len(t.held.buf))
+	}
 	o := outcome{lines: t.held, overLimit: t.overLimit, overMemory: t.overMemory}
 	t.held = nil
 	return o, true
