@@ -32,7 +32,6 @@ func follow(ctx context.Context, v *viewer, files []string, e env) (int, error) 
 	defer stopTicks()
 
 	f := &followed{
-		in:      in,
 		lr:      newLineReader(in),
 		batches: make(chan [][]byte),
 		poll:    make(chan struct{}, 1),
@@ -76,7 +75,6 @@ func follow(ctx context.Context, v *viewer, files []string, e env) (int, error) 
 // followed reads a followed input on a goroutine of its own and hands its
 // lines over in batches.
 type followed struct {
-	in   io.Reader
 	file *os.File // nil for standard input
 	lr   *lineReader
 	// For a file: its name, how to open it again, the file opened first

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/hex"
 	"slices"
@@ -383,7 +384,7 @@ func (p *treePrinter) appendSpan(b []byte, s *shape, r row, col, latWidth int) [
 func appendLinks(b []byte, st style, self traceID, links []byte) []byte {
 	for len(links) > 0 {
 		item := links
-		if i := indexByte(links, ','); i >= 0 {
+		if i := bytes.IndexByte(links, ','); i >= 0 {
 			item, links = links[:i], links[i+1:]
 		} else {
 			links = nil
@@ -408,15 +409,6 @@ func appendLinks(b []byte, st style, self traceID, links []byte) []byte {
 		b = append(b, st.reset...)
 	}
 	return b
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // appendCut marks a line that spanlog cut for length.
