@@ -12,18 +12,16 @@ import (
 	"time"
 )
 
-// BenchmarkTree1M and BenchmarkPretty1M read a generated file of 1,000,000
-// spanlog lines (about 400 MB: 32 requests in flight, 12 lines each,
-// interleaved, 200 µs of log time between lines) to io.Discard. MB/s is
-// the input read per second; peak-live-MB is the largest live heap seen
-// after a garbage collection while reading, which stays a few MB however
-// large the file. Run on one core:
+// BenchmarkFile1M reads a generated file of 1,000,000 spanlog lines
+// (about 400 MB: 32 requests in flight, 12 lines each, interleaved, 200 µs
+// of log time between lines): impl=read only splits it into lines, the
+// floor under both commands; impl=tree and impl=pretty run the commands to
+// io.Discard. MB/s is the input read per second; peak-live-MB is the
+// largest live heap seen after a garbage collection while reading, which
+// stays a few MB however large the file. Run on one core:
 //
 //	go test ./cmd/spanlog -run '^$' -bench 1M -benchtime 3x -cpu 1
-func BenchmarkTree1M(b *testing.B)   { benchmarkFile(b, "tree") }
-func BenchmarkPretty1M(b *testing.B) { benchmarkFile(b, "pretty") }
-
-func benchmarkFile(b *testing.B, cmd string) {
+func BenchmarkFile1M(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "1m.log")
 	f, err := os.Create(path)
 	if err != nil {
@@ -36,17 +34,46 @@ func benchmarkFile(b *testing.B, cmd string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	out := &heapSampler{}
-	for b.Loop() {
-		e := testEnv(nil, out, io.Discard)
-		if code := run(context.Background(), []string{cmd, "--color", "never", path}, e); code != 0 {
-			b.Fatalf("exit %d", code)
+	b.Run("impl=read", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			readLines(b, path)
+		}
+	})
+	for _, cmd := range []string{"tree", "pretty"} {
+		b.Run("impl="+cmd, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			out := &heapSampler{}
+			for b.Loop() {
+				e := testEnv(nil, out, io.Discard)
+				if code := run(context.Background(), []string{cmd, "--color", "never", path}, e); code != 0 {
+					b.Fatalf("exit %d", code)
+				}
+			}
+			b.ReportMetric(float64(out.peak)/1e6, "peak-live-MB")
+			b.ReportMetric(float64(size)/1e6, "file-MB")
+		})
+	}
+}
+
+// readLines reads the file at path line by line, as both commands do.
+func readLines(b *testing.B, path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	lr := newLineReader(f)
+	for {
+		if _, err := lr.next(); err != nil {
+			if err != io.EOF {
+				b.Fatal(err)
+			}
+			return
 		}
 	}
-	b.ReportMetric(float64(out.peak)/1e6, "peak-live-MB")
-	b.ReportMetric(float64(size)/1e6, "file-MB")
 }
 
 // heapSampler discards what is written to it, and at each write reads the

@@ -33,9 +33,9 @@
 //
 // Memory is bounded by the traces held at once (finished ones wait at most
 // --linger), not by the size of the input: at most 100,000 traces and
-// 10,000 lines per trace are held. BenchmarkTree1M reads a generated file
+// 10,000 lines per trace are held. BenchmarkFile1M reads a generated file
 // of 1,000,000 lines; benchmarks/README.md has the command and the numbers
-// (130-190 MB/s on one core).
+// (about 300 MB/s on one core).
 package main
 
 // To recapture the examples' output that the golden tests read, and

@@ -27,7 +27,7 @@ func appendPretty(b []byte, st style, line []byte, ps []pair, r *record) []byte 
 	}
 	b = append(b, ' ')
 	level := r.level.in(line)
-	b = st.paint(b, st.level(level), appendSafe(nil, level))
+	b = st.paintWith(b, st.level(level), appendSafe, level)
 	for i := displayWidth(level); i < len("ERROR"); i++ {
 		b = append(b, ' ')
 	}
@@ -43,10 +43,10 @@ func appendPretty(b []byte, st style, line []byte, ps []pair, r *record) []byte 
 		if r.failed {
 			nameStyle = st.bold + st.red
 		}
-		b = st.paint(b, nameStyle, appendUnquoted(nil, r.name.in(line)))
+		b = st.paintWith(b, nameStyle, appendUnquoted, r.name.in(line))
 		if r.closing && r.hasLatency {
 			b = append(b, ' ')
-			b = append(b, formatMillis(r.latency)...)
+			b = appendMillis(b, r.latency)
 			b = append(b, " ms"...)
 		}
 		b = appendLinks(b, st, r.trace, r.links.in(line))

@@ -45,13 +45,23 @@ func (s style) level(level []byte) string {
 // paint appends text between an SGR sequence and a reset; with no sequence
 // or no text it appends text alone.
 func (s style) paint(b []byte, sgr string, text []byte) []byte {
-	if sgr == "" || len(text) == 0 {
-		return append(b, text...)
+	return s.paintWith(b, sgr, appendBytes, text)
+}
+
+// paintWith is paint of what add appends of v, written in place.
+func (s style) paintWith(b []byte, sgr string, add func(b, v []byte) []byte, v []byte) []byte {
+	if sgr == "" {
+		return add(b, v)
 	}
-	b = append(b, sgr...)
-	b = append(b, text...)
+	start := len(b)
+	b = add(append(b, sgr...), v)
+	if len(b) == start+len(sgr) { // nothing to colour
+		return b[:start]
+	}
 	return append(b, s.reset...)
 }
+
+func appendBytes(b, v []byte) []byte { return append(b, v...) }
 
 // chooseStyle turns --color's value into a style. auto colours only when
 // out is a terminal, NO_COLOR is unset or empty and TERM is not dumb.

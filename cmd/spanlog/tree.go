@@ -161,6 +161,7 @@ type row struct {
 	root    *spanNode
 	depth   int
 	hasKids bool // for a fields row: the span has rows under it
+	width   int  // for a span row: from the indent to before the latency
 }
 
 // treePrinter writes finished traces as trees.
@@ -170,6 +171,7 @@ type treePrinter struct {
 	evictAfter time.Duration // for the header of evicted traces
 	rows       []row
 	bases      map[*spanNode]base
+	scratch    []byte // for measuring text before it is written
 }
 
 // base is what the shares of a tree's spans are of; see shape.base.
@@ -194,14 +196,16 @@ func (p *treePrinter) appendTrace(b []byte, s *shape) []byte {
 
 	// The latency column starts past the longest span name.
 	col, latWidth := 0, 0
-	for _, r := range p.rows {
+	for i := range p.rows {
+		r := &p.rows[i]
 		if r.span == nil || r.fields {
 			continue
 		}
-		w := displayWidth([]byte(r.indent)) + p.nameWidth(r)
-		col = max(col, w)
+		r.width = displayWidth([]byte(r.indent)) + p.nameWidth(*r)
+		col = max(col, r.width)
 		if r.span.closed && r.span.rec.hasLatency {
-			latWidth = max(latWidth, len(formatMillis(r.span.rec.latency)))
+			p.scratch = appendMillis(p.scratch[:0], r.span.rec.latency)
+			latWidth = max(latWidth, len(p.scratch))
 		}
 	}
 	col += 2
@@ -223,13 +227,14 @@ func (p *treePrinter) walk(s *shape, n, root *spanNode, indent string, depth int
 	p.rows = append(p.rows, row{indent: indent, span: n, root: root, depth: depth})
 	kids := s.kids[n.id]
 	childIndent := continuation(indent)
+	mid, last := childIndent+branchMid, childIndent+branchLast
 	if p.fields && n.line != nil && !n.rec.fields.empty() {
 		p.rows = append(p.rows, row{indent: childIndent, span: n, fields: true, hasKids: len(kids) > 0})
 	}
 	for i, c := range kids {
-		ind := childIndent + branchMid
+		ind := mid
 		if i == len(kids)-1 {
-			ind = childIndent + branchLast
+			ind = last
 		}
 		if depth >= maxIndent {
 			ind = indent // too deep to indent further: the depth is written out
@@ -307,7 +312,8 @@ func (p *treePrinter) nameWidth(r row) int {
 	if n.line == nil {
 		return len("span ") + 2*len(n.id)
 	}
-	w := displayWidth(appendUnquoted(nil, n.rec.name.in(n.line)))
+	p.scratch = appendUnquoted(p.scratch[:0], n.rec.name.in(n.line))
+	w := displayWidth(p.scratch)
 	if n.rec.failed {
 		w += len(" ERROR")
 	}
@@ -338,28 +344,29 @@ func (p *treePrinter) appendSpan(b []byte, s *shape, r row, col, latWidth int) [
 	if n.rec.failed {
 		nameStyle = st.bold + st.red
 	}
-	b = st.paint(b, nameStyle, appendUnquoted(nil, n.rec.name.in(n.line)))
+	b = st.paintWith(b, nameStyle, appendUnquoted, n.rec.name.in(n.line))
 	if n.rec.failed {
 		b = append(b, ' ')
 		b = st.paint(b, st.red, []byte("ERROR"))
 	}
-	for w := displayWidth([]byte(r.indent)) + p.nameWidth(r); w < col; w++ {
+	for w := r.width; w < col; w++ {
 		b = append(b, ' ')
 	}
 	switch {
 	case n.closed && n.rec.hasLatency:
-		lat := formatMillis(n.rec.latency)
-		for i := len(lat); i < latWidth; i++ {
+		p.scratch = appendMillis(p.scratch[:0], n.rec.latency)
+		for i := len(p.scratch); i < latWidth; i++ {
 			b = append(b, ' ')
 		}
-		b = append(b, lat...)
+		b = append(b, p.scratch...)
 		b = append(b, " ms"...)
 		if base := p.bases[r.root]; base.ok {
 			b = append(b, "  "...)
-			b = st.paint(b, st.dim, []byte(formatShare(n.rec.latency/base.ms)))
+			p.scratch = appendShare(p.scratch[:0], n.rec.latency/base.ms)
+			b = st.paint(b, st.dim, p.scratch)
 			if n == r.root && base.outlived {
 				b = append(b, "  "...)
-				b = st.paint(b, st.dim, []byte("(work goes on after it: shares are of "+formatMillis(base.ms)+" ms, to the last span end)"))
+				b = st.paint(b, st.dim, []byte("(work goes on after it: shares are of "+string(appendMillis(nil, base.ms))+" ms, to the last span end)"))
 			}
 		}
 	case n.closed:
@@ -427,7 +434,7 @@ func (p *treePrinter) appendEvent(b []byte, r row) []byte {
 		b = st.paint(b, st.dim, []byte(depthNote(r.depth)))
 	}
 	level := e.rec.level.in(e.line)
-	b = st.paint(b, st.level(level), appendSafe(nil, level))
+	b = st.paintWith(b, st.level(level), appendSafe, level)
 	b = append(b, ' ')
 	b = appendUnquoted(b, e.rec.name.in(e.line))
 	b = appendAttrs(b, st, e.rec.attrs.in(e.line))
@@ -517,14 +524,19 @@ func (p *treePrinter) appendFields(b []byte, s *shape, r row) []byte {
 	return append(b, '\n')
 }
 
-// formatMillis prints a latency in ms with three decimals, as written.
-func formatMillis(ms float64) string { return strconv.FormatFloat(ms, 'f', 3, 64) }
+// appendMillis appends a latency in ms with three decimals, as written.
+func appendMillis(b []byte, ms float64) []byte { return strconv.AppendFloat(b, ms, 'f', 3, 64) }
 
-// formatShare prints a share of the root as a percentage, six wide.
-func formatShare(f float64) string {
-	s := strconv.FormatFloat(f*100, 'f', 1, 64) + "%"
-	for len(s) < 6 {
-		s = " " + s
+// appendShare appends a share of the root as a percentage, right-aligned
+// in six columns.
+func appendShare(b []byte, f float64) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, f*100, 'f', 1, 64)
+	b = append(b, '%')
+	if pad := 6 - (len(b) - start); pad > 0 {
+		b = append(b, "      "[:pad]...)
+		copy(b[start+pad:], b[start:len(b)-pad])
+		copy(b[start:start+pad], "      ")
 	}
-	return s
+	return b
 }
