@@ -38,12 +38,18 @@ func (noopProcessor) Shutdown(context.Context) error                  { return n
 func spanWith8Fields(b *testing.B) context.Context {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(storage.New(nil)))
 	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	return spanWith8FieldsOf(b, tp.Tracer("bench"))
+}
+
+// spanWith8FieldsOf is spanWith8Fields with spans of tracer, whose
+// provider must run storage.
+func spanWith8FieldsOf(b *testing.B, tracer trace.Tracer) context.Context {
 	fields := make([]attribute.KeyValue, 7)
 	for i := range fields {
 		fields[i] = attribute.String("field"+strconv.Itoa(i), "value-"+strconv.Itoa(i))
 	}
-	ctx, parent := tp.Tracer("bench").Start(context.Background(), "parent", trace.WithAttributes(fields...))
-	ctx, child := tp.Tracer("bench").Start(ctx, "child", trace.WithAttributes(attribute.Int("own", 1)))
+	ctx, parent := tracer.Start(context.Background(), "parent", trace.WithAttributes(fields...))
+	ctx, child := tracer.Start(ctx, "child", trace.WithAttributes(attribute.Int("own", 1)))
 	b.Cleanup(func() { child.End(); parent.End() })
 	return ctx
 }

@@ -119,22 +119,19 @@ func BenchmarkLevelQuery(b *testing.B) {
 			levelSink = sw.Enabled(ctx, slog.LevelDebug)
 		}
 	})
-	b.Run("impl=EventLevel.package", func(b *testing.B) {
-		sw, ctx := levelSwitch(b, directivesPackage)
-		span := trace.SpanFromContext(ctx)
-		b.ReportAllocs()
-		for b.Loop() {
-			levelSink = slog.LevelDebug >= sw.EventLevel(pc, span)
-		}
-	})
-	b.Run("impl=EventLevel.span", func(b *testing.B) {
-		sw, ctx := levelSwitch(b, directivesSpan)
-		span := trace.SpanFromContext(ctx)
-		b.ReportAllocs()
-		for b.Loop() {
-			levelSink = slog.LevelDebug >= sw.EventLevel(pc, span)
-		}
-	})
+	for _, c := range []struct{ name, directives string }{
+		{"impl=EventLevel.package", directivesPackage},
+		{"impl=EventLevel.span", directivesSpan},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			sw, ctx := levelSwitch(b, c.directives)
+			span := trace.SpanFromContext(ctx)
+			b.ReportAllocs()
+			for b.Loop() {
+				levelSink = slog.LevelDebug >= sw.EventLevel(pc, span)
+			}
+		})
+	}
 	b.Run("impl=SpanLevel", func(b *testing.B) {
 		sw, ctx := levelSwitch(b, directivesSpan)
 		span := trace.SpanFromContext(ctx).(sdktrace.ReadOnlySpan)

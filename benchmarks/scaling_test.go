@@ -9,9 +9,7 @@ import (
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/metricsproc"
 	"github.com/spanlog/spanlog/storage"
-	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // Scaling: run with -cpu 1,2 (and more where the machine has the cores).
@@ -57,17 +55,12 @@ func BenchmarkSpanParallel(b *testing.B) {
 
 func parallelMetricSpans(b *testing.B, tp *sdktrace.TracerProvider) {
 	tracer := tp.Tracer("bench")
-	opts := trace.WithAttributes(
-		attribute.String("metric_name", "db_event"),
-		attribute.String("metric_label_event_table", "events"),
-		attribute.String("metric_label_event_type", "Song"))
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
-		ctx, parent := tracer.Start(context.Background(), "request", trace.WithAttributes(
-			attribute.String("http.route", "/songs"), attribute.String("request_id", "r-1")))
+		ctx, parent := tracer.Start(context.Background(), "request", requestFields)
 		defer parent.End()
 		for pb.Next() {
-			_, span := tracer.Start(ctx, "record.save_event", opts)
+			_, span := tracer.Start(ctx, "record.save_event", saveEventMetric)
 			span.End()
 		}
 	})

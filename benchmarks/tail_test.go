@@ -4,12 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"strconv"
 	"testing"
 
 	"github.com/spanlog/spanlog/logfmt"
 	"github.com/spanlog/spanlog/storage"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -37,13 +35,7 @@ func tailPipeline(b *testing.B, tail bool) (trace.Tracer, *slog.Logger) {
 // copies it into the request's buffer.
 func BenchmarkTailHold(b *testing.B) {
 	tracer, tailLog := tailPipeline(b, true)
-	fields := make([]attribute.KeyValue, 7)
-	for i := range fields {
-		fields[i] = attribute.String("field"+strconv.Itoa(i), "value-"+strconv.Itoa(i))
-	}
-	ctx, parent := tracer.Start(context.Background(), "parent", trace.WithAttributes(fields...))
-	ctx, child := tracer.Start(ctx, "child", trace.WithAttributes(attribute.Int("own", 1)))
-	b.Cleanup(func() { child.End(); parent.End() })
+	ctx := spanWith8FieldsOf(b, tracer)
 	for _, c := range []struct {
 		name  string
 		log   *slog.Logger

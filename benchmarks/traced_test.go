@@ -7,7 +7,6 @@ import (
 
 	"github.com/spanlog/spanlog/traced"
 	"go.opentelemetry.io/otel/attribute"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -72,8 +71,7 @@ func BenchmarkHop(b *testing.B) {
 		}
 	})
 	b.Run("impl=traced+histogram", func(b *testing.B) {
-		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-		b.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+		mp := meterProvider(b)
 		ch := make(chan traced.Message[order], 1)
 		opts := []traced.Option{traced.WithTracerProvider(tp), traced.WithMeterProvider(mp)}
 		b.ReportAllocs()

@@ -159,8 +159,7 @@ func readLoad(path string) map[string][]loadRound {
 }
 
 // target is one line of the targets table: row's ratio to base must be at
-// most limit (or, with atLeast, at least limit), at every CPU count and on
-// instructions.
+// most limit, at every CPU count and on instructions.
 type target struct {
 	what, row, base string
 	limit           float64
