@@ -103,22 +103,30 @@ func (d *benchData) ratio(row, base string, cpu int) float64 {
 // instructions maps "benchmark/impl=name" to instructions per operation.
 func readInstructions(path string) map[string]float64 {
 	out := map[string]float64{}
-	f, err := os.Open(path)
-	if err != nil {
-		return out
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
+	eachLine(path, func(line string) {
+		fs := strings.Fields(line)
 		if len(fs) < 3 {
-			continue
+			return
 		}
 		if n, err := strconv.ParseFloat(fs[2], 64); err == nil {
 			out[fs[0]+"/impl="+fs[1]] = n
 		}
-	}
+	})
 	return out
+}
+
+// eachLine calls f with each line of the file at path; a file that cannot
+// be read has no lines.
+func eachLine(path string, f func(string)) {
+	file, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	for sc.Scan() {
+		f(sc.Text())
+	}
 }
 
 func instrRatio(instr map[string]float64, row, base string) float64 {
@@ -139,22 +147,16 @@ var loadLine = regexp.MustCompile(`^load: round (\d+) (\S+)\s+([\d.]+) req/s\s+p
 // readLoad returns, per server name, its rounds in order.
 func readLoad(path string) map[string][]loadRound {
 	out := map[string][]loadRound{}
-	f, err := os.Open(path)
-	if err != nil {
-		return out
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		m := loadLine.FindStringSubmatch(sc.Text())
+	eachLine(path, func(line string) {
+		m := loadLine.FindStringSubmatch(line)
 		if m == nil {
-			continue
+			return
 		}
 		tp, _ := strconv.ParseFloat(m[3], 64)
 		p50, _ := time.ParseDuration(m[4])
 		p99, _ := time.ParseDuration(m[5])
 		out[m[2]] = append(out[m[2]], loadRound{tp, p50, p99})
-	}
+	})
 	return out
 }
 
