@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
 
 	"github.com/spanlog/spanlog/keys"
 	"go.opentelemetry.io/otel/trace"
@@ -85,23 +86,40 @@ func (h *AttrHandler) Handle(ctx context.Context, r slog.Record) error {
 	if sw := h.opts.Levels; sw != nil && r.Level < sw.EventLevel(r.PC, trace.SpanFromContext(ctx)) {
 		return nil
 	}
-	s := h.sink(make([]slog.Attr, 0, len(h.attrs)+r.NumAttrs()))
+	s := flatSinks.Get().(*flatSink)
+	defer flatSinks.Put(s)
+	h.reset(s)
 	s.attrs = append(s.attrs, h.attrs...)
 	r.Attrs(func(a slog.Attr) bool {
 		walkAttr(s, h.opts.ReplaceAttr, h.lim, a, userClass)
 		return true
 	})
 	out := slog.NewRecord(r.Time, r.Level, h.lim.cap(r.Message), r.PC)
-	out.AddAttrs(dedupeFlat(s.attrs)...)
+	out.AddAttrs(dedupeFlat(s.attrs)...) // copies them: s can be reused
+	clear(s.attrs)                       // and must not keep values alive
 	return h.emit(ctx, out)
 }
 
+// flatSinks recycles the working space of AttrHandler.Handle.
+var flatSinks = sync.Pool{New: func() any { return new(flatSink) }}
+
+// sink returns a new flatSink under h's groups that appends to attrs.
 func (h *AttrHandler) sink(attrs []slog.Attr) *flatSink {
-	s := &flatSink{attrs: attrs, prefix: groupPrefix{text: []byte(h.prefix)}}
-	if h.opts.ReplaceAttr != nil {
-		s.groups = slices.Clone(h.groups)
-	}
+	s := new(flatSink)
+	h.reset(s)
+	s.attrs = attrs
 	return s
+}
+
+// reset empties s for a walk under h's groups, keeping its buffers.
+func (h *AttrHandler) reset(s *flatSink) {
+	s.attrs = s.attrs[:0]
+	s.prefix.text = append(s.prefix.text[:0], h.prefix...)
+	s.prefix.marks = s.prefix.marks[:0]
+	s.groups = s.groups[:0]
+	if h.opts.ReplaceAttr != nil {
+		s.groups = append(s.groups, h.groups...)
+	}
 }
 
 // flatSink collects the leaves of attributes as slog.Attrs with dotted
